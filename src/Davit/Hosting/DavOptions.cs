@@ -1,0 +1,27 @@
+namespace Davit.Hosting;
+
+/// <summary>Engine options, bound from configuration or set in <c>AddWebDav(options =&gt; ...)</c>.</summary>
+public sealed class DavOptions
+{
+    /// <summary>
+    /// Whether PROPFIND with Depth: infinity (or no Depth header, which means infinity) is answered. Off by default:
+    /// such requests get 403 with DAV:propfind-finite-depth (RFC 4918 §9.1), because one request can walk the
+    /// whole store.
+    /// </summary>
+    public bool AllowInfiniteDepthPropfind { get; set; }
+
+    /// <summary>
+    /// The largest XML request body (PROPFIND, PROPPATCH, ...) the engine reads, in bytes. Larger bodies get 413.
+    /// File bodies (PUT) are not limited by this.
+    /// </summary>
+    public long MaxXmlRequestBodySize { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// The largest PUT body accepted, in bytes, or null for no limit (the default). This replaces Kestrel's
+    /// 30 MB request-body limit on the WebDAV endpoint, so multi-gigabyte uploads stream through.
+    /// </summary>
+    public long? MaxRequestBodySize { get; set; }
+
+    /// <summary>Whether GET on a folder returns an HTML listing (true) or 405 (false).</summary>
+    public bool FolderListing { get; set; } = true;
+}

@@ -1,0 +1,50 @@
+using Davit.Engine;
+using Davit.Storage;
+using Davit.Storage.Memory;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Davit.Hosting;
+
+/// <summary>Registers the WebDAV engine.</summary>
+public static class WebDavServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the WebDAV engine. Choose a store on the returned builder (<see cref="AddStore{TStore}"/>,
+    /// <see cref="AddInMemoryStore"/>, or a store package's own extension), then call <c>MapWebDav</c>.
+    /// </summary>
+    public static IWebDavBuilder AddWebDav(this IServiceCollection services, Action<DavOptions>? configure = null)
+    {
+        var options = services.AddOptions<DavOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.Validate(o => o.MaxXmlRequestBodySize > 0, "MaxXmlRequestBodySize must be positive.")
+            .Validate(o => o.MaxRequestBodySize is null or > 0, "MaxRequestBodySize must be positive or null.")
+            .ValidateOnStart();
+        services.AddLogging();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<DavEngine>();
+        return new WebDavBuilder(services);
+    }
+
+    /// <summary>Uses <typeparamref name="TStore"/> as the store, created once (singleton).</summary>
+    public static IWebDavBuilder AddStore<TStore>(this IWebDavBuilder builder)
+        where TStore : class, IDavStore
+    {
+        builder.Services.Replace(ServiceDescriptor.Singleton<IDavStore, TStore>());
+        return builder;
+    }
+
+    /// <summary>Uses <paramref name="store"/> as the store.</summary>
+    public static IWebDavBuilder AddStore(this IWebDavBuilder builder, IDavStore store)
+    {
+        builder.Services.Replace(ServiceDescriptor.Singleton(store));
+        return builder;
+    }
+
+    /// <summary>Uses a store that keeps everything in memory and forgets it when the process ends.</summary>
+    public static IWebDavBuilder AddInMemoryStore(this IWebDavBuilder builder) => builder.AddStore(new InMemoryStore());
+}

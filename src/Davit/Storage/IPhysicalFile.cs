@@ -1,0 +1,13 @@
+namespace Davit.Storage;
+
+/// <summary>
+/// Optional capability: the file's content is a plain file on a local disk, so the engine can send it with the
+/// operating system's zero-copy path (sendfile) instead of <see cref="IContent.ReadAsync"/>.
+/// </summary>
+/// <remarks>Fallback when a file does not implement it: the engine calls <see cref="IContent.ReadAsync"/>.</remarks>
+public interface IPhysicalFile
+{
+    /// <summary>The full path of the file whose bytes are exactly the content, or null when there is none right
+    /// now (the engine then falls back to <see cref="IContent.ReadAsync"/>).</summary>
+    string? PhysicalPath { get; }
+}
