@@ -1,13 +1,171 @@
+using System.Collections.Frozen;
+using Davit.Diagnostics;
+using Davit.Engine.Methods;
+using Davit.Hosting;
+using Davit.Http;
+using Davit.Storage;
+using Davit.Xml;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Davit.Engine;
 
-/// <summary>Dispatches WebDAV requests to the method handlers. (Placeholder while the engine is written.)</summary>
+/// <summary>
+/// The request pipeline: decode the path, look up the handler, resolve the item once, run the handler, and turn
+/// every failure into a response in exactly one place. Thread safe; one instance serves all requests.
+/// </summary>
 internal sealed class DavEngine
 {
-    public Task ProcessAsync(HttpContext context, DavMount mount)
+    private readonly FrozenDictionary<string, IMethodHandler> handlers;
+    private readonly DavOptions options;
+    private readonly ILogger logger;
+    private readonly TimeProvider time;
+    private readonly bool isDevelopment;
+
+    public DavEngine(IOptions<DavOptions> options, ILoggerFactory loggerFactory, TimeProvider time, IHostEnvironment? environment = null)
     {
-        context.Response.StatusCode = StatusCodes.Status501NotImplemented;
-        return Task.CompletedTask;
+        this.options = options.Value;
+        logger = loggerFactory.CreateLogger("Davit");
+        this.time = time;
+        isDevelopment = environment?.IsDevelopment() ?? false;
+        var get = new GetHandler();
+        var copyMove = new CopyMoveHandler();
+        handlers = new Dictionary<string, IMethodHandler>(StringComparer.Ordinal)
+        {
+            [HttpMethods.Options] = new OptionsHandler(),
+            [HttpMethods.Get] = get,
+            [HttpMethods.Head] = get,
+            [HttpMethods.Put] = new PutHandler(),
+            [HttpMethods.Delete] = new DeleteHandler(),
+            ["MKCOL"] = new MkcolHandler(),
+            ["COPY"] = copyMove,
+            ["MOVE"] = copyMove,
+            ["PROPFIND"] = new PropfindHandler(),
+            ["PROPPATCH"] = new ProppatchHandler(),
+        }.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>The methods the engine implements, for Allow headers.</summary>
+    public IEnumerable<string> Methods => handlers.Keys;
+
+    public async Task ProcessAsync(HttpContext http, DavMount mount)
+    {
+        var started = time.GetTimestamp();
+        var method = http.Request.Method;
+        var logPath = http.Request.PathBase.Add(http.Request.Path).ToString();
+        DavContext? context = null;
+        try
+        {
+            LiftBodyLimit(http);
+            if (!handlers.TryGetValue(method, out var handler))
+            {
+                throw new DavException(StatusCodes.Status501NotImplemented, $"The method {method} is not implemented.");
+            }
+
+            var (path, hrefPrefix) = ResolvePath(http, mount);
+            var store = http.RequestServices.GetRequiredService<IDavStore>();
+            context = new DavContext(http, store, options, logger, hrefPrefix, path);
+            context.Item = await context.ResolveAsync(path);
+            await handler.HandleAsync(context);
+        }
+        catch (Exception ex) when (http.RequestAborted.IsCancellationRequested && ex is OperationCanceledException or IOException)
+        {
+            Log.RequestAborted(logger, method, logPath);
+        }
+        catch (DavException ex)
+        {
+            Log.RequestRefused(logger, method, logPath, ex.StatusCode, ex.Message);
+            await AnswerAsync(http, ex.StatusCode, ex.Condition is null ? null : ErrorBody.Render(ex.Condition), ex.Message);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's own verdict on the body: too large, truncated, malformed chunking.
+            Log.RequestRefused(logger, method, logPath, ex.StatusCode, ex.Message);
+            await AnswerAsync(http, ex.StatusCode, null, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            if (http.Response.HasStarted)
+            {
+                Log.FailedAfterStart(logger, method, logPath, ex);
+                http.Abort();
+            }
+            else
+            {
+                Log.RequestFailed(logger, method, logPath, ex);
+                await AnswerAsync(http, StatusCodes.Status500InternalServerError, null, ex.ToString());
+            }
+        }
+        finally
+        {
+            var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
+            Log.RequestCompleted(logger, method, logPath, http.Response.StatusCode, context?.BytesSent ?? 0, elapsed);
+        }
+    }
+
+    private void LiftBodyLimit(HttpContext http)
+    {
+        // Kestrel caps bodies at 30 MB by default; WebDAV uploads are files of any size (streamed, never buffered).
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = options.MaxRequestBodySize;
+        }
+    }
+
+    private static (DavPath Path, string HrefPrefix) ResolvePath(HttpContext http, DavMount mount)
+    {
+        var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(raw))
+        {
+            raw = (http.Request.PathBase + http.Request.Path).ToUriComponent();
+        }
+
+        if (!RequestTarget.TryGetRawPath(raw, out var rawPath, out _))
+        {
+            throw new DavException(StatusCodes.Status400BadRequest, "The request target is not a path.");
+        }
+
+        var segments = new List<string>();
+        if (!PathCodec.TryDecodeSegments(rawPath, segments))
+        {
+            throw new DavException(StatusCodes.Status400BadRequest, "The request path has an invalid segment.");
+        }
+
+        var mountSegments = (http.Request.PathBase.Value + mount.Prefix).Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments.Count < mountSegments.Length
+            || !segments.Take(mountSegments.Length).SequenceEqual(mountSegments, StringComparer.Ordinal)
+            || !DavPath.TryCreate(segments.Skip(mountSegments.Length), out var path))
+        {
+            throw new DavException(StatusCodes.Status404NotFound, "The request path is not below the WebDAV mount.");
+        }
+
+        return (path, PathCodec.EncodePath(mountSegments));
+    }
+
+    private async Task AnswerAsync(HttpContext http, int statusCode, string? xmlBody, string detail)
+    {
+        if (http.Response.HasStarted)
+        {
+            http.Abort();
+            return;
+        }
+
+        http.Response.Clear();
+        http.Response.StatusCode = statusCode;
+        if (xmlBody is not null)
+        {
+            http.Response.ContentType = "application/xml; charset=utf-8";
+            await http.Response.WriteAsync(xmlBody, http.RequestAborted);
+        }
+        else if (isDevelopment && statusCode >= 400)
+        {
+            // Exception text reaches clients only in development.
+            http.Response.ContentType = "text/plain; charset=utf-8";
+            await http.Response.WriteAsync(detail, http.RequestAborted);
+        }
     }
 }

@@ -1,0 +1,76 @@
+using System.Text;
+using Davit.Hosting;
+using Davit.Http;
+using Davit.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Davit.Engine;
+
+/// <summary>
+/// Everything a method handler needs about one request: the HTTP context, the decoded path, the item resolved
+/// once by the engine, the store, and how to build hrefs.
+/// </summary>
+internal sealed class DavContext
+{
+    public DavContext(HttpContext http, IDavStore store, DavOptions options, ILogger logger, string hrefPrefix, DavPath path)
+    {
+        Http = http;
+        Store = store;
+        Options = options;
+        Logger = logger;
+        HrefPrefix = hrefPrefix;
+        Path = path;
+        StoreContext = new DavRequestContext(http);
+    }
+
+    public HttpContext Http { get; }
+
+    public HttpRequest Request => Http.Request;
+
+    public HttpResponse Response => Http.Response;
+
+    public IDavStore Store { get; }
+
+    public DavRequestContext StoreContext { get; }
+
+    public DavOptions Options { get; }
+
+    public ILogger Logger { get; }
+
+    /// <summary>The encoded path of the mount point ("" or "/dav"), with no trailing slash.</summary>
+    public string HrefPrefix { get; }
+
+    /// <summary>The request URL's path below the mount point.</summary>
+    public DavPath Path { get; }
+
+    /// <summary>The item at <see cref="Path"/>, or null when nothing is mapped there.</summary>
+    public IHierarchyItem? Item { get; set; }
+
+    public CancellationToken Aborted => Http.RequestAborted;
+
+    /// <summary>Body bytes sent, for the request log line.</summary>
+    public long BytesSent { get; set; }
+
+    public ValueTask<IHierarchyItem?> ResolveAsync(DavPath path) => Store.GetHierarchyItemAsync(path, StoreContext, Aborted);
+
+    /// <summary>The href of <paramref name="path"/>: the mount prefix plus encoded segments, '/' after collections.</summary>
+    public string Href(DavPath path, bool isCollection)
+    {
+        var builder = new StringBuilder(HrefPrefix);
+        foreach (var segment in path.Segments)
+        {
+            builder.Append('/');
+            PathCodec.AppendEncoded(builder, segment);
+        }
+
+        if (isCollection || path.IsRoot)
+        {
+            builder.Append('/');
+        }
+
+        return builder.ToString();
+    }
+
+    public string Href(IHierarchyItem item) => Href(item.Path, item is IFolder);
+}

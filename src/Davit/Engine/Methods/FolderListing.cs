@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using Davit.Properties;
+using Davit.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace Davit.Engine.Methods;
+
+/// <summary>A plain HTML listing of a folder for browsers, streamed as the store yields its members.</summary>
+internal static class FolderListing
+{
+    private const int FlushThreshold = 16 * 1024;
+
+    public static async ValueTask WriteAsync(DavContext context, IFolder folder)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/html; charset=utf-8";
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            return;
+        }
+
+        var html = HtmlEncoder.Default;
+        var title = html.Encode("Index of /" + folder.Path);
+        var page = new StringBuilder()
+            .Append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").Append(title).Append("</title></head>\n<body>\n<h1>")
+            .Append(title).Append("</h1>\n<table>\n<tr><th>Name</th><th>Size</th><th>Modified</th></tr>\n");
+        if (!folder.Path.IsRoot)
+        {
+            page.Append("<tr><td><a href=\"").Append(html.Encode(context.Href(folder.Path.Parent, true))).Append("\">../</a></td><td></td><td></td></tr>\n");
+        }
+
+        await foreach (var child in folder.GetChildrenAsync([], context.Aborted))
+        {
+            var name = child is IFolder ? child.Name + "/" : child.Name;
+            var size = child is IFile file ? file.ContentLength.ToString(CultureInfo.InvariantCulture) : string.Empty;
+            page.Append("<tr><td><a href=\"").Append(html.Encode(context.Href(child))).Append("\">").Append(html.Encode(name))
+                .Append("</a></td><td>").Append(size).Append("</td><td>").Append(LiveProperties.FormatHttpDate(child.ModifiedUtc)).Append("</td></tr>\n");
+            if (page.Length >= FlushThreshold)
+            {
+                await FlushAsync(context, page);
+            }
+        }
+
+        page.Append("</table>\n</body></html>\n");
+        await FlushAsync(context, page);
+    }
+
+    private static async ValueTask FlushAsync(DavContext context, StringBuilder page)
+    {
+        var bytes = Encoding.UTF8.GetBytes(page.ToString());
+        page.Clear();
+        await context.Response.Body.WriteAsync(bytes, context.Aborted);
+        context.BytesSent += bytes.Length;
+    }
+}

@@ -1,0 +1,50 @@
+using Davit.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace Davit.Engine.Methods;
+
+/// <summary>
+/// OPTIONS (RFC 9110 §9.3.7, RFC 4918 §10.1): the DAV compliance classes and the methods this resource allows,
+/// derived from what the item is and what its store can do.
+/// </summary>
+internal sealed class OptionsHandler : IMethodHandler
+{
+    public ValueTask HandleAsync(DavContext context)
+    {
+        var headers = context.Response.Headers;
+        headers["DAV"] = "1";
+        // Makes MS Office and the Windows mini-redirector treat the server as WebDAV (and edit, not just view).
+        headers["MS-Author-Via"] = "DAV";
+        headers.Allow = string.Join(", ", AllowedMethods(context.Item));
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentLength = 0;
+        return ValueTask.CompletedTask;
+    }
+
+    internal static IEnumerable<string> AllowedMethods(IHierarchyItem? item)
+    {
+        yield return "OPTIONS";
+        if (item is null)
+        {
+            yield return "PUT";
+            yield return "MKCOL";
+            yield break;
+        }
+
+        yield return "GET";
+        yield return "HEAD";
+        if (item is IFile)
+        {
+            yield return "PUT";
+        }
+
+        yield return "DELETE";
+        yield return "COPY";
+        yield return "MOVE";
+        yield return "PROPFIND";
+        if (item is IDeadProperties)
+        {
+            yield return "PROPPATCH";
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using Davit.Engine;
+using Davit.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace Davit.Http;
+
+/// <summary>The Destination header of COPY and MOVE (RFC 4918 §10.3).</summary>
+internal static class DestinationHeader
+{
+    /// <summary>
+    /// Decodes Destination, an absolute URI or an absolute path, into a path below the mount. Only the path is
+    /// compared: behind a reverse proxy the client names the proxy's scheme, host and port. 400 when it is
+    /// missing or malformed, 502 when it lies outside this WebDAV mount (RFC 4918 §9.8.5).
+    /// </summary>
+    public static DavPath Resolve(DavContext context)
+    {
+        var value = context.Request.Headers["Destination"].ToString();
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new DavException(StatusCodes.Status400BadRequest, "COPY and MOVE need a Destination header.");
+        }
+
+        var segments = new List<string>();
+        if (!RequestTarget.TryGetRawPath(value.Trim(), out var rawPath, out _) || !PathCodec.TryDecodeSegments(rawPath, segments))
+        {
+            throw new DavException(StatusCodes.Status400BadRequest, "The Destination header is not a valid URI.");
+        }
+
+        var mount = context.HrefPrefix.Split('/', StringSplitOptions.RemoveEmptyEntries)
+            .Select(s => PathCodec.TryDecode(s, out var decoded) ? decoded : s)
+            .ToArray();
+        if (segments.Count < mount.Length
+            || !segments.Take(mount.Length).SequenceEqual(mount, StringComparer.Ordinal)
+            || !DavPath.TryCreate(segments.Skip(mount.Length), out var path))
+        {
+            throw new DavException(StatusCodes.Status502BadGateway, "The Destination is outside this WebDAV mount.");
+        }
+
+        return path;
+    }
+}

@@ -1,0 +1,35 @@
+using System.Xml.Linq;
+
+namespace Davit.Xml;
+
+/// <summary>Element names of RFC 4918.</summary>
+internal static class DavNames
+{
+    public const string Namespace = "DAV:";
+    public const string Prefix = "D";
+
+    public static readonly XNamespace Dav = Namespace;
+
+    public static readonly XName Propfind = Dav + "propfind";
+    public static readonly XName Prop = Dav + "prop";
+    public static readonly XName AllProp = Dav + "allprop";
+    public static readonly XName PropName = Dav + "propname";
+    public static readonly XName Include = Dav + "include";
+    public static readonly XName PropertyUpdate = Dav + "propertyupdate";
+    public static readonly XName Set = Dav + "set";
+    public static readonly XName Remove = Dav + "remove";
+
+    public static readonly XName CreationDate = Dav + "creationdate";
+    public static readonly XName DisplayName = Dav + "displayname";
+    public static readonly XName GetContentLength = Dav + "getcontentlength";
+    public static readonly XName GetContentType = Dav + "getcontenttype";
+    public static readonly XName GetETag = Dav + "getetag";
+    public static readonly XName GetLastModified = Dav + "getlastmodified";
+    public static readonly XName ResourceType = Dav + "resourcetype";
+    public static readonly XName LockDiscovery = Dav + "lockdiscovery";
+    public static readonly XName SupportedLock = Dav + "supportedlock";
+
+    // RFC 4918 §16 conditions.
+    public static readonly XName PropfindFiniteDepth = Dav + "propfind-finite-depth";
+    public static readonly XName CannotModifyProtectedProperty = Dav + "cannot-modify-protected-property";
+}
