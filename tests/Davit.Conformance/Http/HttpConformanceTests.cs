@@ -17,7 +17,7 @@ public abstract partial class HttpConformanceTests : IAsyncLifetime
     private static readonly XNamespace D = Dav.D;
     private static readonly XNamespace Z = "http://example.com/ns/";
 
-    protected DavTestServer Server { get; private set; } = null!;
+    protected DavTestServer Server { get; set; } = null!;
 
     protected HttpClient Client => Server.Client;
 

@@ -1,0 +1,89 @@
+namespace Davit.FileSystem;
+
+/// <summary>
+/// Renames staged content into place with a modification time strictly later than the one it replaces, so the
+/// ETag (length + time) changes even for two same-size writes within the file system's timestamp granularity.
+/// </summary>
+internal sealed class ContentCommitter(TimeProvider timeProvider)
+{
+    // Steps tried in turn when a file system rounds times (FAT keeps 2 s, HFS+ 1 s); most take the first.
+    private static readonly long[] Steps = [1, TimeSpan.TicksPerMillisecond, TimeSpan.TicksPerSecond, 2 * TimeSpan.TicksPerSecond];
+
+    // Serialises read-previous-time, stamp and rename, so two writers of one file never get the same time.
+    private readonly Lock gate = new();
+
+    /// <summary>
+    /// Moves <paramref name="staged"/> to <paramref name="target"/>. With <paramref name="replace"/> false, returns
+    /// false when something already exists there (nothing is replaced).
+    /// </summary>
+    public bool Commit(StagedFile staged, string target, bool replace)
+    {
+        lock (gate)
+        {
+            var previous = ExistingTime(target);
+            if (previous is not null && !replace)
+            {
+                return false;
+            }
+
+            if (previous is not null)
+            {
+                KeepAttributes(staged.FullPath, target);
+            }
+
+            Stamp(staged.FullPath, previous);
+            try
+            {
+                File.Move(staged.FullPath, target, replace);
+            }
+            catch (IOException) when (!replace && ExistingTime(target) is not null)
+            {
+                return false;
+            }
+
+            staged.MarkCommitted();
+            return true;
+        }
+    }
+
+    // The replacement is a new file: give it what the operator set on the one it replaces.
+    private static void KeepAttributes(string staged, string target)
+    {
+        if (OperatingSystem.IsWindows() || OperatingSystem.IsMacOS())
+        {
+            // Linux cannot set a creation time (and .NET would move the modification time instead).
+            File.SetCreationTimeUtc(staged, File.GetCreationTimeUtc(target));
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(staged, File.GetUnixFileMode(target));
+        }
+    }
+
+    private void Stamp(string path, DateTime? previous)
+    {
+        var now = timeProvider.GetUtcNow().UtcDateTime;
+        if (previous is not { } before)
+        {
+            File.SetLastWriteTimeUtc(path, now);
+            return;
+        }
+
+        foreach (var step in Steps)
+        {
+            var least = before.AddTicks(step);
+            File.SetLastWriteTimeUtc(path, now > least ? now : least);
+            if (File.GetLastWriteTimeUtc(path) > before)
+            {
+                return;
+            }
+        }
+    }
+
+    private static DateTime? ExistingTime(string path)
+    {
+        var info = new FileInfo(path);
+        return (int)info.Attributes == -1 ? null : info.LastWriteTimeUtc;
+    }
+}

@@ -1,0 +1,63 @@
+using Davit.Storage;
+
+namespace Davit.FileSystem;
+
+/// <summary>Turns paths and directory entries into items, skipping whatever must stay unreachable.</summary>
+internal sealed class ItemFactory(FileSystemStore store, PathResolver resolver, StoreLayout layout)
+{
+    /// <summary>The item at <paramref name="path"/>, or null when nothing (reachable) is there.</summary>
+    public FsItem? Find(DavPath path) =>
+        resolver.Resolve(path) is { } location ? Create(path, location) : null;
+
+    /// <summary>The members of <paramref name="folder"/>, read from the disk as they are enumerated.</summary>
+    public IEnumerable<FsItem> Children(FsFolder folder, CancellationToken cancellationToken)
+    {
+        foreach (var entry in Listing.Entries(folder.RealPath))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (Child(folder, entry) is { } item)
+            {
+                yield return item;
+            }
+        }
+    }
+
+    private FsItem? Child(FsFolder folder, FileSystemInfo entry)
+    {
+        if (!PathResolver.IsValidName(entry.Name) || layout.IsHidden(entry.FullName))
+        {
+            return null;
+        }
+
+        var path = folder.Path.Append(entry.Name);
+        if (Listing.IsLink(entry))
+        {
+            // A link is judged by where it finally leads, exactly as when it is addressed directly.
+            return resolver.ResolveEntry(folder.RealPath, entry.Name) is { } location ? Create(path, location) : null;
+        }
+
+        return Guarded(() => entry is DirectoryInfo directory
+            ? new FsFolder(store, path, directory.FullName, directory)
+            : new FsFile(store, path, entry.FullName, (FileInfo)entry));
+    }
+
+    private FsItem? Create(DavPath path, Location location) => location.Kind switch
+    {
+        EntryKind.Folder => Guarded(() => new FsFolder(store, path, location.EntryPath, new DirectoryInfo(location.RealPath))),
+        EntryKind.File => Guarded(() => new FsFile(store, path, location.EntryPath, new FileInfo(location.RealPath))),
+        _ => null,
+    };
+
+    // An entry deleted between being found and being read is simply not there.
+    private static FsItem? Guarded(Func<FsItem> create)
+    {
+        try
+        {
+            return create();
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+}

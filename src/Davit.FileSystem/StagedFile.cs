@@ -1,0 +1,92 @@
+namespace Davit.FileSystem;
+
+/// <summary>
+/// A temporary file in the staging folder that becomes an item's content only when renamed into place. Disposing
+/// it before that deletes it, so a failed or cancelled upload leaves nothing behind.
+/// </summary>
+internal sealed class StagedFile : IDisposable
+{
+    private bool committed;
+
+    public StagedFile(string stagingPath)
+    {
+        FullPath = Path.Join(stagingPath, Guid.NewGuid().ToString("N") + StagingArea.Extension);
+    }
+
+    /// <summary>Where the staged bytes are.</summary>
+    public string FullPath { get; }
+
+    /// <summary>
+    /// Fills the staged file: a copy of <paramref name="basis"/> (or nothing) with <paramref name="content"/>
+    /// written over it from <paramref name="startIndex"/> on, then flushed to the disk.
+    /// </summary>
+    public async ValueTask WriteAsync(Stream content, string? basis, long startIndex, CancellationToken cancellationToken)
+    {
+        if (basis is not null)
+        {
+            CopyFrom(basis);
+        }
+
+        var options = new FileStreamOptions
+        {
+            Mode = basis is null ? FileMode.CreateNew : FileMode.Open,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            BufferSize = 0,
+            Options = FileOptions.Asynchronous,
+        };
+        await using var output = new FileStream(FullPath, options);
+        output.Seek(startIndex, SeekOrigin.Begin);
+        await PooledCopy.ToFileAsync(content, output, cancellationToken);
+        FlushToDisk(output);
+    }
+
+    /// <summary>Fills the staged file with a copy of <paramref name="source"/>, flushed to the disk.</summary>
+    public void CopyFrom(string source)
+    {
+        try
+        {
+            // File.Copy lets the kernel copy (copy_file_range, reflinks) without the bytes passing through here.
+            File.Copy(source, FullPath);
+            using var output = new FileStream(FullPath, FileMode.Open, FileAccess.Write, FileShare.None, 1);
+            FlushToDisk(output);
+        }
+        catch (IOException ex) when (IoErrors.IsOutOfSpace(ex))
+        {
+            throw IoErrors.OutOfSpace(ex);
+        }
+    }
+
+    /// <summary>Marks the file as moved into place, so disposing keeps it.</summary>
+    public void MarkCommitted() => committed = true;
+
+    public void Dispose()
+    {
+        if (committed)
+        {
+            return;
+        }
+
+        try
+        {
+            File.Delete(FullPath);
+        }
+        catch (Exception ex) when (IoErrors.IsFileSystemError(ex))
+        {
+            // Left for the clean-up at the next start; the original failure matters more than this one.
+        }
+    }
+
+    // Without the fsync a crash right after the rename could leave the new name pointing at unwritten blocks.
+    private static void FlushToDisk(FileStream output)
+    {
+        try
+        {
+            output.Flush(flushToDisk: true);
+        }
+        catch (IOException ex) when (IoErrors.IsOutOfSpace(ex))
+        {
+            throw IoErrors.OutOfSpace(ex);
+        }
+    }
+}
