@@ -49,6 +49,11 @@ internal sealed class DavContext
 
     public CancellationToken Aborted => Http.RequestAborted;
 
+    /// <summary>The engine's clock (a <see cref="TimeProvider"/>, so tests can fix it).</summary>
+    public required TimeProvider Time { get; init; }
+
+    public DateTimeOffset Now => Time.GetUtcNow();
+
     /// <summary>Body bytes sent, for the request log line.</summary>
     public long BytesSent { get; set; }
 

@@ -49,9 +49,6 @@ internal sealed class DavEngine
         }.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    /// <summary>The methods the engine implements, for Allow headers.</summary>
-    public IEnumerable<string> Methods => handlers.Keys;
-
     public async Task ProcessAsync(HttpContext http, DavMount mount)
     {
         var started = time.GetTimestamp();
@@ -68,9 +65,12 @@ internal sealed class DavEngine
 
             var (path, hrefPrefix) = ResolvePath(http, mount);
             var store = http.RequestServices.GetRequiredService<IDavStore>();
-            context = new DavContext(http, store, options, logger, hrefPrefix, path);
+            context = new DavContext(http, store, options, logger, hrefPrefix, path) { Time = time };
             context.Item = await context.ResolveAsync(path);
-            await handler.HandleAsync(context);
+            if (CheckPreconditions(context))
+            {
+                await handler.HandleAsync(context);
+            }
         }
         catch (Exception ex) when (http.RequestAborted.IsCancellationRequested && ex is OperationCanceledException or IOException)
         {
@@ -104,6 +104,36 @@ internal sealed class DavEngine
         {
             var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
             Log.RequestCompleted(logger, method, logPath, http.Response.StatusCode, context?.BytesSent ?? 0, elapsed);
+        }
+    }
+
+    /// <summary>
+    /// Applies If-Match, If-None-Match, If-Modified-Since and If-Unmodified-Since once, before the handler. False
+    /// when the request was answered (304). RFC 9110 §13.2.1: preconditions are ignored where the answer without
+    /// them would not be 2xx, so on a missing item they only count for methods that create one.
+    /// </summary>
+    private bool CheckPreconditions(DavContext context)
+    {
+        var method = context.Request.Method;
+        if (HttpMethods.IsOptions(method) || (context.Item is null && !HttpMethods.IsPut(method) && method != "MKCOL"))
+        {
+            return true;
+        }
+
+        switch (Preconditions.Evaluate(context.Request, context.Item, time.GetUtcNow()))
+        {
+            case PreconditionResult.Failed:
+                throw new DavException(StatusCodes.Status412PreconditionFailed, "A conditional request header did not hold.");
+            case PreconditionResult.NotModified:
+                context.Response.StatusCode = StatusCodes.Status304NotModified;
+                if (context.Item is IFile file)
+                {
+                    ContentSender.WriteValidators(context.Response, file);
+                }
+
+                return false;
+            default:
+                return true;
         }
     }
 

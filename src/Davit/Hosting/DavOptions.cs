@@ -22,6 +22,13 @@ public sealed class DavOptions
     /// </summary>
     public long? MaxRequestBodySize { get; set; }
 
+    /// <summary>
+    /// Whether physical files (<see cref="Storage.IPhysicalFile"/>) are sent through the host's SendFileAsync.
+    /// Off by default: Kestrel implements it as a buffered copy that is slower than the engine's own direct reads.
+    /// Turn it on under IIS or HTTP.sys, whose SendFileAsync is the kernel's TransmitFile.
+    /// </summary>
+    public bool UseHostSendFile { get; set; }
+
     /// <summary>Whether GET on a folder returns an HTML listing (true) or 405 (false).</summary>
     public bool FolderListing { get; set; } = true;
 }

@@ -1,8 +1,9 @@
 namespace Davit.Storage;
 
 /// <summary>
-/// Optional capability: the file's content is a plain file on a local disk, so the engine can send it with the
-/// operating system's zero-copy path (sendfile) instead of <see cref="IContent.ReadAsync"/>.
+/// Optional capability: the file's content is a plain file on a local disk, so the engine reads it directly with
+/// large positional reads (or hands it to the host's SendFileAsync, see
+/// <see cref="Hosting.DavOptions.UseHostSendFile"/>) instead of calling <see cref="IContent.ReadAsync"/>.
 /// </summary>
 /// <remarks>Fallback when a file does not implement it: the engine calls <see cref="IContent.ReadAsync"/>.</remarks>
 public interface IPhysicalFile

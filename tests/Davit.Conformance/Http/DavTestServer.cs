@@ -36,15 +36,22 @@ public sealed class DavTestServer : IAsyncDisposable
 
     public int Port => Root.Port;
 
-    public static async Task<DavTestServer> StartAsync(IDavStore store, string prefix = "/", Action<DavOptions>? configure = null)
+    public static async Task<DavTestServer> StartAsync(
+        IDavStore store,
+        string prefix = "/",
+        Action<DavOptions>? configure = null,
+        Action<IServiceCollection>? services = null,
+        Action<WebApplication, IEndpointConventionBuilder>? endpoint = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddWebDav(configure).AddStore(store);
+        services?.Invoke(builder.Services);
         var app = builder.Build();
-        app.MapWebDav(prefix);
+        var mapped = app.MapWebDav(prefix);
+        endpoint?.Invoke(app, mapped);
         await app.StartAsync();
         var address = new Uri(app.Urls.First());
         var trimmed = "/" + prefix.Trim('/');

@@ -27,7 +27,12 @@ public abstract partial class HttpConformanceTests : IAsyncLifetime
     /// <summary>Where the store is mounted.</summary>
     protected virtual string Prefix => "/";
 
-    public async Task InitializeAsync() => Server = await DavTestServer.StartAsync(CreateStore(), Prefix);
+    /// <summary>Engine options for this run of the suite.</summary>
+    protected virtual void ConfigureEngine(Davit.Hosting.DavOptions options)
+    {
+    }
+
+    public async Task InitializeAsync() => Server = await DavTestServer.StartAsync(CreateStore(), Prefix, ConfigureEngine);
 
     public virtual async Task DisposeAsync() => await Server.DisposeAsync();
 

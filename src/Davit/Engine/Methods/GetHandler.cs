@@ -1,12 +1,11 @@
-using Davit.Properties;
 using Davit.Storage;
 using Microsoft.AspNetCore.Http;
 
 namespace Davit.Engine.Methods;
 
 /// <summary>
-/// GET and HEAD (RFC 9110 §9.3.1-2). A file's bytes go out through the zero-copy path when the store has a
-/// physical file, through <see cref="IContent.ReadAsync"/> otherwise. A folder gets an HTML listing.
+/// GET and HEAD (RFC 9110 §9.3.1-2): a file's content, whole or in ranges (<see cref="ContentSender"/>), or an
+/// HTML listing for a folder.
 /// </summary>
 internal sealed class GetHandler : IMethodHandler
 {
@@ -26,34 +25,8 @@ internal sealed class GetHandler : IMethodHandler
                 await FolderListing.WriteAsync(context, folder);
                 break;
             case IFile file:
-                await SendFileAsync(context, file);
+                await ContentSender.SendAsync(context, file, context.Now);
                 break;
         }
-    }
-
-    private static async ValueTask SendFileAsync(DavContext context, IFile file)
-    {
-        var response = context.Response;
-        var length = file.ContentLength;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = file.ContentType;
-        response.ContentLength = length;
-        response.Headers.ETag = LiveProperties.QuoteETag(file.ETag);
-        response.Headers.LastModified = LiveProperties.FormatHttpDate(file.ModifiedUtc);
-        if (HttpMethods.IsHead(context.Request.Method) || length == 0)
-        {
-            return;
-        }
-
-        if (file is IPhysicalFile { PhysicalPath: { } physicalPath })
-        {
-            await response.SendFileAsync(physicalPath, 0, length, context.Aborted);
-        }
-        else
-        {
-            await file.ReadAsync(response.Body, 0, length, context.Aborted);
-        }
-
-        context.BytesSent = length;
     }
 }

@@ -1,0 +1,126 @@
+using System.Security.Cryptography;
+using System.Text;
+using Davit.Http;
+using Davit.Properties;
+using Davit.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace Davit.Engine.Methods;
+
+/// <summary>
+/// Sends a file's content for GET and HEAD: whole (200), one range (206), several ranges (206
+/// multipart/byteranges, streamed part by part), or 416 (RFC 9110 §14, §15.3.7, §15.5.17). Every byte goes
+/// through <see cref="IContent.ReadAsync"/> with an offset and a count, or straight from the disk for a
+/// physical file, so any store gets ranges and nothing is ever assembled in memory.
+/// </summary>
+internal static class ContentSender
+{
+    public static async ValueTask SendAsync(DavContext context, IFile file, DateTimeOffset now)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        var length = file.ContentLength;
+        WriteValidators(response, file);
+        response.Headers.AcceptRanges = "bytes";
+        response.Headers.ContentDisposition = Disposition(request, file.Name);
+
+        var selection = HttpMethods.IsGet(request.Method) && Preconditions.IfRangeMatches(request, file, now)
+            ? ByteRanges.Select(request.Headers.Range.ToString(), length)
+            : RangeSelection.Full;
+
+        switch (selection.Outcome)
+        {
+            case RangeOutcome.NotSatisfiable:
+                response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
+                response.Headers.ContentRange = $"bytes */{length}";
+                response.ContentLength = 0;
+                return;
+            case RangeOutcome.Partial when selection.Ranges.Count == 1:
+                var range = selection.Ranges[0];
+                response.StatusCode = StatusCodes.Status206PartialContent;
+                response.ContentType = file.ContentType;
+                response.Headers.ContentRange = range.ContentRange(length);
+                response.ContentLength = range.Length;
+                await CopyAsync(context, file, range.Offset, range.Length);
+                return;
+            case RangeOutcome.Partial:
+                await SendMultipartAsync(context, file, selection.Ranges);
+                return;
+            default:
+                response.StatusCode = StatusCodes.Status200OK;
+                response.ContentType = file.ContentType;
+                response.ContentLength = length;
+                if (HttpMethods.IsGet(request.Method))
+                {
+                    await CopyAsync(context, file, 0, length);
+                }
+
+                return;
+        }
+    }
+
+    /// <summary>ETag and Last-Modified, sent with 200, 206 and 304 alike (RFC 9110 §15.3.7, §15.4.5).</summary>
+    public static void WriteValidators(HttpResponse response, IFile file)
+    {
+        response.Headers.ETag = LiveProperties.QuoteETag(file.ETag);
+        response.Headers.LastModified = LiveProperties.FormatHttpDate(file.ModifiedUtc);
+    }
+
+    private static string Disposition(HttpRequest request, string name)
+    {
+        // "?download" asks the browser to save; otherwise media play in place. RFC 6266 filename* carries any name.
+        var value = new ContentDispositionHeaderValue(request.Query.ContainsKey("download") ? "attachment" : "inline");
+        value.SetHttpFileName(name);
+        return value.ToString();
+    }
+
+    private static async ValueTask SendMultipartAsync(DavContext context, IFile file, IReadOnlyList<ByteRange> ranges)
+    {
+        var response = context.Response;
+        var length = file.ContentLength;
+        var boundary = "davit-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        var heads = ranges.Select((r, i) => Encoding.ASCII.GetBytes(
+            $"{(i == 0 ? string.Empty : "\r\n")}--{boundary}\r\nContent-Type: {file.ContentType}\r\nContent-Range: {r.ContentRange(length)}\r\n\r\n")).ToList();
+        var tail = Encoding.ASCII.GetBytes($"\r\n--{boundary}--\r\n");
+
+        response.StatusCode = StatusCodes.Status206PartialContent;
+        response.ContentType = "multipart/byteranges; boundary=" + boundary;
+        response.ContentLength = heads.Sum(h => (long)h.Length) + ranges.Sum(r => r.Length) + tail.Length;
+        for (var i = 0; i < ranges.Count; i++)
+        {
+            await response.Body.WriteAsync(heads[i], context.Aborted);
+            context.BytesSent += heads[i].Length;
+            await CopyAsync(context, file, ranges[i].Offset, ranges[i].Length);
+        }
+
+        await response.Body.WriteAsync(tail, context.Aborted);
+        context.BytesSent += tail.Length;
+    }
+
+    private static async ValueTask CopyAsync(DavContext context, IFile file, long offset, long count)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+
+        if (file is IPhysicalFile { PhysicalPath: { } path })
+        {
+            if (context.Options.UseHostSendFile)
+            {
+                await context.Response.SendFileAsync(path, offset, count, context.Aborted);
+            }
+            else
+            {
+                await PhysicalCopy.SendAsync(context.Response, path, offset, count, context.Aborted);
+            }
+        }
+        else
+        {
+            await file.ReadAsync(context.Response.Body, offset, count, context.Aborted);
+        }
+
+        context.BytesSent += count;
+    }
+}
