@@ -1,0 +1,94 @@
+using System.Xml.Linq;
+using Davit.Storage;
+
+namespace Davit.Conformance;
+
+/// <summary>Short ways to drive a store from a test.</summary>
+public static class StoreTestExtensions
+{
+    /// <summary>Resolves a '/'-separated path ("" for the root) with a fresh request context.</summary>
+    public static async Task<IHierarchyItem?> GetAsync(this IDavStore store, string path, CancellationToken cancellationToken = default) =>
+        await store.GetHierarchyItemAsync(DavPath.Parse(path), DavTestContext.Create(), cancellationToken);
+
+    /// <summary>Resolves <paramref name="path"/> and asserts that it is a file.</summary>
+    public static async Task<IFile> GetFileAsync(this IDavStore store, string path) =>
+        Assert.IsAssignableFrom<IFile>(await store.GetAsync(path));
+
+    /// <summary>Resolves <paramref name="path"/> and asserts that it is a folder.</summary>
+    public static async Task<IFolder> GetFolderAsync(this IDavStore store, string path) =>
+        Assert.IsAssignableFrom<IFolder>(await store.GetAsync(path));
+
+    /// <summary>Creates the file at <paramref name="path"/> (its folder must exist) holding <paramref name="body"/>.</summary>
+    public static async Task<IFile> CreateFileAsync(this IDavStore store, string path, byte[] body)
+    {
+        var target = DavPath.Parse(path);
+        var folder = await store.GetFolderAsync(target.Parent.ToString());
+        return await folder.CreateFileAsync(target.Name, new MemoryStream(body, writable: false), null, body.Length, CancellationToken.None);
+    }
+
+    /// <summary>Creates the folder at <paramref name="path"/> (its parent must exist).</summary>
+    public static async Task<IFolder> CreateFolderAsync(this IDavStore store, string path)
+    {
+        var target = DavPath.Parse(path);
+        var parent = await store.GetFolderAsync(target.Parent.ToString());
+        return await parent.CreateFolderAsync(target.Name, CancellationToken.None);
+    }
+
+    /// <summary>Reads the file at <paramref name="path"/> whole.</summary>
+    public static async Task<byte[]> ReadFileAsync(this IDavStore store, string path) =>
+        await (await store.GetFileAsync(path)).ReadAllBytesAsync();
+
+    /// <summary>Reads the whole content: <see cref="IContent.ContentLength"/> bytes from offset 0.</summary>
+    public static Task<byte[]> ReadAllBytesAsync(this IContent content, CancellationToken cancellationToken = default) =>
+        content.ReadRangeAsync(0, content.ContentLength, cancellationToken);
+
+    /// <summary>Reads <paramref name="count"/> bytes from <paramref name="offset"/>; returns exactly what the
+    /// content wrote.</summary>
+    public static async Task<byte[]> ReadRangeAsync(this IContent content, long offset, long count, CancellationToken cancellationToken = default)
+    {
+        using var output = new MemoryStream();
+        await content.ReadAsync(output, offset, count, cancellationToken);
+        return output.ToArray();
+    }
+
+    /// <summary>Writes <paramref name="body"/> from <paramref name="startIndex"/> on.</summary>
+    public static async Task WriteBytesAsync(this IContent content, byte[] body, long startIndex = 0)
+    {
+        await content.WriteAsync(new MemoryStream(body, writable: false), null, startIndex, -1, CancellationToken.None);
+    }
+
+    /// <summary>The direct members of <paramref name="folder"/>, in the order the store yields them.</summary>
+    public static async Task<List<IHierarchyItem>> ListAsync(this IFolder folder)
+    {
+        var items = new List<IHierarchyItem>();
+        await foreach (var item in folder.GetChildrenAsync([], CancellationToken.None))
+        {
+            items.Add(item);
+        }
+
+        return items;
+    }
+
+    /// <summary>The names of the direct members of <paramref name="folder"/>, sorted ordinally.</summary>
+    public static async Task<List<string>> ListNamesAsync(this IFolder folder) =>
+        [.. (await folder.ListAsync()).Select(i => i.Name).Order(StringComparer.Ordinal)];
+
+    /// <summary>The item's dead-property capability; fails when it has none.</summary>
+    public static IDeadProperties DeadProperties(this IHierarchyItem item) => Assert.IsAssignableFrom<IDeadProperties>(item);
+
+    /// <summary>Sets each of <paramref name="elements"/> as a dead property, in one batch.</summary>
+    public static async Task SetPropertiesAsync(this IHierarchyItem item, params XElement[] elements) =>
+        await item.DeadProperties().UpdatePropertiesAsync([.. elements.Select(e => new PropertyUpdate(e.Name, new DeadProperty(e)))], CancellationToken.None);
+
+    /// <summary>Removes each of <paramref name="names"/>, in one batch.</summary>
+    public static async Task RemovePropertiesAsync(this IHierarchyItem item, params XName[] names) =>
+        await item.DeadProperties().UpdatePropertiesAsync([.. names.Select(n => new PropertyUpdate(n, null))], CancellationToken.None);
+
+    /// <summary>All dead properties of <paramref name="item"/>.</summary>
+    public static async Task<IReadOnlyList<DeadProperty>> GetAllPropertiesAsync(this IHierarchyItem item) =>
+        await item.DeadProperties().GetPropertiesAsync(null, CancellationToken.None);
+
+    /// <summary>The dead property <paramref name="name"/>, or null.</summary>
+    public static async Task<DeadProperty?> GetPropertyAsync(this IHierarchyItem item, XName name) =>
+        (await item.DeadProperties().GetPropertiesAsync([name], CancellationToken.None)).SingleOrDefault();
+}

@@ -1,0 +1,10 @@
+using Davit.Conformance;
+using Davit.Storage;
+using Davit.Storage.Memory;
+
+namespace Davit.Tests.Storage;
+
+public sealed class InMemoryStoreConformanceTests : StoreConformanceTests
+{
+    protected override ValueTask<IDavStore> CreateStoreAsync() => ValueTask.FromResult<IDavStore>(new InMemoryStore());
+}
