@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: builds the solution, runs all .NET test projects, then litmus (suites basic, copymove, props
+# Runs every test: builds the solution, runs all .NET test projects, then litmus (suites basic, copymove, props, locks
 # and http) against a real server for each store. Needs only the .NET SDK; litmus, curl and aria2c are installed from
 # Debian's packages when missing. Ends with "tests: N passed, N failed" and a non-zero exit when anything failed.
 #
@@ -10,7 +10,7 @@ set -euo pipefail
 started=$SECONDS
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out="$repo/.test-output"
-litmus_suites="basic copymove props http"
+litmus_suites="basic copymove props locks http"
 stores="filesystem memory"
 server_start_timeout=60
 server_stop_timeout=10

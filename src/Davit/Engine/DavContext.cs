@@ -54,6 +54,12 @@ internal sealed class DavContext
 
     public DateTimeOffset Now => Time.GetUtcNow();
 
+    /// <summary>Where locks are kept, or null when locking is off.</summary>
+    public Locking.ILockStore? Locks { get; init; }
+
+    /// <summary>The parsed If header, once the engine has checked it; null when the request has none.</summary>
+    public Http.IfHeader? If { get; set; }
+
     /// <summary>Body bytes sent, for the request log line.</summary>
     public long BytesSent { get; set; }
 

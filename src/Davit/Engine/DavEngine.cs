@@ -3,6 +3,7 @@ using Davit.Diagnostics;
 using Davit.Engine.Methods;
 using Davit.Hosting;
 using Davit.Http;
+using Davit.Locking;
 using Davit.Storage;
 using Davit.Xml;
 using Microsoft.AspNetCore.Http;
@@ -46,6 +47,8 @@ internal sealed class DavEngine
             ["MOVE"] = copyMove,
             ["PROPFIND"] = new PropfindHandler(),
             ["PROPPATCH"] = new ProppatchHandler(),
+            ["LOCK"] = new LockHandler(),
+            ["UNLOCK"] = new UnlockHandler(),
         }.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
@@ -65,10 +68,12 @@ internal sealed class DavEngine
 
             var (path, hrefPrefix) = ResolvePath(http, mount);
             var store = http.RequestServices.GetRequiredService<IDavStore>();
-            context = new DavContext(http, store, options, logger, hrefPrefix, path) { Time = time };
+            var locks = options.EnableLocking ? store as ILockStore ?? http.RequestServices.GetService<ILockStore>() : null;
+            context = new DavContext(http, store, options, logger, hrefPrefix, path) { Time = time, Locks = locks };
             context.Item = await context.ResolveAsync(path);
             if (CheckPreconditions(context))
             {
+                await LockManager.CheckAsync(context);
                 await handler.HandleAsync(context);
             }
         }
@@ -79,7 +84,8 @@ internal sealed class DavEngine
         catch (DavException ex)
         {
             Log.RequestRefused(logger, method, logPath, ex.StatusCode, ex.Message);
-            await AnswerAsync(http, ex.StatusCode, ex.Condition is null ? null : ErrorBody.Render(ex.Condition), ex.Message);
+            var body = ex.Condition is null ? null : ErrorBody.Render(ex.Condition, (ex as LockedException)?.Hrefs);
+            await AnswerAsync(http, ex.StatusCode, body, ex.Message);
         }
         catch (BadHttpRequestException ex)
         {
@@ -115,7 +121,7 @@ internal sealed class DavEngine
     private bool CheckPreconditions(DavContext context)
     {
         var method = context.Request.Method;
-        if (HttpMethods.IsOptions(method) || (context.Item is null && !HttpMethods.IsPut(method) && method != "MKCOL"))
+        if (HttpMethods.IsOptions(method) || (context.Item is null && !HttpMethods.IsPut(method) && method is not "MKCOL" and not "LOCK"))
         {
             return true;
         }

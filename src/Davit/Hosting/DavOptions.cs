@@ -29,6 +29,25 @@ public sealed class DavOptions
     /// </summary>
     public bool UseHostSendFile { get; set; }
 
+    /// <summary>
+    /// Whether the engine does Class 2 locking (LOCK, UNLOCK, the If header's lock tokens, 423 on writes without the
+    /// token). On by default; off, OPTIONS advertises only class 1 and LOCK and UNLOCK get 501.
+    /// </summary>
+    public bool EnableLocking { get; set; } = true;
+
+    /// <summary>The lock timeout when a LOCK asks for none or none usable. Default 10 minutes.</summary>
+    public TimeSpan DefaultLockTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The longest lock timeout granted; longer requests, "Infinite" included, get this. Default 1 hour (what MS
+    /// Office and the Windows mini-redirector ask for; they refresh before it runs out). Set it to
+    /// <see cref="Timeout.InfiniteTimeSpan"/> to grant infinite locks.
+    /// </summary>
+    public TimeSpan MaxLockTimeout { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Leaves DAV:lockroot out of DAV:activelock, for MS Office versions that fail on it.</summary>
+    public bool OmitLockRoot { get; set; }
+
     /// <summary>Whether GET on a folder returns an HTML listing (true) or 405 (false).</summary>
     public bool FolderListing { get; set; } = true;
 }

@@ -1,4 +1,5 @@
 using Davit.Engine;
+using Davit.Locking;
 using Davit.Storage;
 using Davit.Storage.Memory;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,10 +24,13 @@ public static class WebDavServiceCollectionExtensions
 
         options.Validate(o => o.MaxXmlRequestBodySize > 0, "MaxXmlRequestBodySize must be positive.")
             .Validate(o => o.MaxRequestBodySize is null or > 0, "MaxRequestBodySize must be positive or null.")
+            .Validate(o => o.DefaultLockTimeout > TimeSpan.Zero || o.DefaultLockTimeout == Timeout.InfiniteTimeSpan, "DefaultLockTimeout must be positive.")
+            .Validate(o => o.MaxLockTimeout > TimeSpan.Zero || o.MaxLockTimeout == Timeout.InfiniteTimeSpan, "MaxLockTimeout must be positive.")
             .ValidateOnStart();
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DavEngine>();
+        services.TryAddSingleton<ILockStore, InMemoryLockStore>();
         return new WebDavBuilder(services);
     }
 

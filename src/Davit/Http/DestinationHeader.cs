@@ -20,22 +20,41 @@ internal static class DestinationHeader
             throw new DavException(StatusCodes.Status400BadRequest, "COPY and MOVE need a Destination header.");
         }
 
-        var segments = new List<string>();
-        if (!RequestTarget.TryGetRawPath(value.Trim(), out var rawPath, out _) || !PathCodec.TryDecodeSegments(rawPath, segments))
+        if (!TryDecode(value.Trim(), out var segments))
         {
             throw new DavException(StatusCodes.Status400BadRequest, "The Destination header is not a valid URI.");
         }
 
-        var mount = context.HrefPrefix.Split('/', StringSplitOptions.RemoveEmptyEntries)
-            .Select(s => PathCodec.TryDecode(s, out var decoded) ? decoded : s)
-            .ToArray();
-        if (segments.Count < mount.Length
-            || !segments.Take(mount.Length).SequenceEqual(mount, StringComparer.Ordinal)
-            || !DavPath.TryCreate(segments.Skip(mount.Length), out var path))
+        if (!TryStripMount(context, segments, out var path))
         {
             throw new DavException(StatusCodes.Status502BadGateway, "The Destination is outside this WebDAV mount.");
         }
 
         return path;
+    }
+
+    /// <summary>The path below the mount named by <paramref name="uri"/> (an absolute URI or path, as in Destination
+    /// and If header tags); false when it is malformed or outside the mount.</summary>
+    public static bool TryResolve(DavContext context, string uri, out DavPath path)
+    {
+        path = DavPath.Root;
+        return TryDecode(uri, out var segments) && TryStripMount(context, segments, out path);
+    }
+
+    private static bool TryDecode(string uri, out List<string> segments)
+    {
+        segments = [];
+        return RequestTarget.TryGetRawPath(uri, out var rawPath, out _) && PathCodec.TryDecodeSegments(rawPath, segments);
+    }
+
+    private static bool TryStripMount(DavContext context, List<string> segments, out DavPath path)
+    {
+        path = DavPath.Root;
+        var mount = context.HrefPrefix.Split('/', StringSplitOptions.RemoveEmptyEntries)
+            .Select(s => PathCodec.TryDecode(s, out var decoded) ? decoded : s)
+            .ToArray();
+        return segments.Count >= mount.Length
+            && segments.Take(mount.Length).SequenceEqual(mount, StringComparer.Ordinal)
+            && DavPath.TryCreate(segments.Skip(mount.Length), out path);
     }
 }

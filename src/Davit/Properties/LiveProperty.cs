@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Xml;
 using System.Xml.Linq;
+using Davit.Engine;
+using Davit.Locking;
 using Davit.Storage;
 using Davit.Xml;
 
@@ -10,31 +12,37 @@ namespace Davit.Properties;
 /// A live property: computed by the engine from the item, protected from PROPPATCH (RFC 4918 §15). The table is
 /// data, not a class hierarchy: each entry says which items it applies to and how to write its value.
 /// </summary>
-internal sealed record LiveProperty(XName Name, Func<IHierarchyItem, bool> AppliesTo, Action<XmlWriter, IHierarchyItem> WriteValue);
+internal sealed record LiveProperty(XName Name, Func<IHierarchyItem, LiveContext, bool> AppliesTo, Action<XmlWriter, IHierarchyItem, LiveContext> WriteValue);
+
+/// <summary>What live properties are computed from besides the item: the request, and the locks of the PROPFIND's
+/// scope, fetched once per request rather than once per member.</summary>
+internal sealed record LiveContext(DavContext Request, IReadOnlyList<ActiveLock> Locks)
+{
+    public bool Locking => Request.Locks is not null;
+}
 
 /// <summary>The live properties the engine serves, all included in allprop.</summary>
 internal static class LiveProperties
 {
     public static readonly IReadOnlyList<LiveProperty> All =
     [
-        new(DavNames.CreationDate, _ => true, (w, i) => w.WriteString(FormatCreationDate(i.CreatedUtc))),
-        new(DavNames.DisplayName, _ => true, (w, i) => w.WriteString(i.Name)),
-        new(DavNames.GetContentLength, i => i is IFile, (w, i) => w.WriteString(((IFile)i).ContentLength.ToString(CultureInfo.InvariantCulture))),
-        new(DavNames.GetContentType, i => i is IFile, (w, i) => w.WriteString(((IFile)i).ContentType)),
-        new(DavNames.GetETag, i => i is IFile, (w, i) => w.WriteString(QuoteETag(((IFile)i).ETag))),
-        new(DavNames.GetLastModified, _ => true, (w, i) => w.WriteString(FormatHttpDate(i.ModifiedUtc))),
-        new(DavNames.ResourceType, _ => true, WriteResourceType),
+        new(DavNames.CreationDate, (_, _) => true, (w, i, _) => w.WriteString(FormatCreationDate(i.CreatedUtc))),
+        new(DavNames.DisplayName, (_, _) => true, (w, i, _) => w.WriteString(i.Name)),
+        new(DavNames.GetContentLength, (i, _) => i is IFile, (w, i, _) => w.WriteString(((IFile)i).ContentLength.ToString(CultureInfo.InvariantCulture))),
+        new(DavNames.GetContentType, (i, _) => i is IFile, (w, i, _) => w.WriteString(((IFile)i).ContentType)),
+        new(DavNames.GetETag, (i, _) => i is IFile, (w, i, _) => w.WriteString(QuoteETag(((IFile)i).ETag))),
+        new(DavNames.GetLastModified, (_, _) => true, (w, i, _) => w.WriteString(FormatHttpDate(i.ModifiedUtc))),
+        new(DavNames.ResourceType, (_, _) => true, (w, i, _) => WriteResourceType(w, i)),
+        new(DavNames.LockDiscovery, (_, c) => c.Locking, WriteLockDiscovery),
+        new(DavNames.SupportedLock, (_, c) => c.Locking, (w, _, _) => LockXml.WriteSupportedLock(w)),
     ];
 
     private static readonly Dictionary<XName, LiveProperty> ByName = All.ToDictionary(p => p.Name);
 
-    // Names that are live even though this engine does not serve them yet; PROPPATCH must still refuse them.
-    private static readonly HashSet<XName> Reserved = [DavNames.LockDiscovery, DavNames.SupportedLock];
-
     public static bool TryGet(XName name, out LiveProperty property) => ByName.TryGetValue(name, out property!);
 
     /// <summary>True for names a client may never set or remove with PROPPATCH (403, RFC 4918 §9.2.1).</summary>
-    public static bool IsProtected(XName name) => ByName.ContainsKey(name) || Reserved.Contains(name);
+    public static bool IsProtected(XName name) => ByName.ContainsKey(name);
 
     /// <summary>RFC 9110 IMF-fixdate, as RFC 4918 §15.7 requires for getlastmodified.</summary>
     public static string FormatHttpDate(DateTimeOffset value) => value.ToUniversalTime().ToString("r", CultureInfo.InvariantCulture);
@@ -45,6 +53,15 @@ internal static class LiveProperties
 
     /// <summary>A strong entity-tag from a store's opaque value.</summary>
     public static string QuoteETag(string opaque) => "\"" + opaque + "\"";
+
+    private static void WriteLockDiscovery(XmlWriter writer, IHierarchyItem item, LiveContext context)
+    {
+        foreach (var active in context.Locks.Where(l => l.Covers(item.Path)))
+        {
+            // A lock rooted above the item covers it through depth infinity, so that root is a collection.
+            LockXml.WriteActiveLock(writer, active, context.Request, active.Root != item.Path || item is IFolder);
+        }
+    }
 
     private static void WriteResourceType(XmlWriter writer, IHierarchyItem item)
     {

@@ -29,7 +29,18 @@ internal static class DavNames
     public static readonly XName LockDiscovery = Dav + "lockdiscovery";
     public static readonly XName SupportedLock = Dav + "supportedlock";
 
+    public static readonly XName LockInfo = Dav + "lockinfo";
+    public static readonly XName LockScope = Dav + "lockscope";
+    public static readonly XName LockType = Dav + "locktype";
+    public static readonly XName Exclusive = Dav + "exclusive";
+    public static readonly XName Shared = Dav + "shared";
+    public static readonly XName Write = Dav + "write";
+    public static readonly XName Owner = Dav + "owner";
+
     // RFC 4918 §16 conditions.
+    public static readonly XName LockTokenSubmitted = Dav + "lock-token-submitted";
+    public static readonly XName NoConflictingLock = Dav + "no-conflicting-lock";
+    public static readonly XName LockTokenMatchesRequestUri = Dav + "lock-token-matches-request-uri";
     public static readonly XName PropfindFiniteDepth = Dav + "propfind-finite-depth";
     public static readonly XName CannotModifyProtectedProperty = Dav + "cannot-modify-protected-property";
 }

@@ -40,12 +40,12 @@ public abstract partial class HttpConformanceTests : IAsyncLifetime
     protected string Href(string encodedRelative) => Server.Prefix + "/" + encodedRelative;
 
     [Fact]
-    public async Task Options_Advertises_Class_1_MsAuthorVia_And_Allow_Derived_From_The_Resource()
+    public async Task Options_Advertises_Class_1_And_2_MsAuthorVia_And_Allow_Derived_From_The_Resource()
     {
         (await Client.PutAsync("f.txt", "x")).EnsureSuccessStatusCode();
         var onRoot = await Client.SendAsync("OPTIONS", "");
         Assert.Equal(HttpStatusCode.OK, onRoot.StatusCode);
-        Assert.Equal("1", string.Join(",", onRoot.Headers.GetValues("DAV")));
+        Assert.Equal(["1", "2"], string.Join(",", onRoot.Headers.GetValues("DAV")).Split(',', StringSplitOptions.TrimEntries));
         Assert.Equal("DAV", onRoot.Headers.GetValues("MS-Author-Via").Single());
         var rootAllow = onRoot.Content.Headers.Allow;
         Assert.Contains("PROPFIND", rootAllow);
@@ -53,8 +53,10 @@ public abstract partial class HttpConformanceTests : IAsyncLifetime
 
         var onFile = await Client.SendAsync("OPTIONS", "f.txt");
         Assert.Contains("PUT", onFile.Content.Headers.Allow);
+        Assert.Contains("LOCK", onFile.Content.Headers.Allow);
+        Assert.Contains("UNLOCK", onFile.Content.Headers.Allow);
         var onMissing = await Client.SendAsync("OPTIONS", "missing");
-        Assert.Equal(["OPTIONS", "PUT", "MKCOL"], onMissing.Content.Headers.Allow);
+        Assert.Equal(["OPTIONS", "PUT", "MKCOL", "LOCK"], onMissing.Content.Headers.Allow);
     }
 
     [Fact]

@@ -41,11 +41,19 @@ internal sealed class CopyMoveHandler : IMethodHandler
                 await MemberErrors.WriteAsync(context, errors);
                 return;
             }
+
+            await RemoveLocksAsync(context, destination);
         }
 
         if (isMove)
         {
             await source.MoveToAsync(destinationFolder, destination.Name, errors, context.Aborted);
+
+            // RFC 4918 §7.7, §9.9.4: locks do not travel with a moved resource.
+            if (!errors.HasErrors)
+            {
+                await RemoveLocksAsync(context, source.Path);
+            }
         }
         else
         {
@@ -60,6 +68,9 @@ internal sealed class CopyMoveHandler : IMethodHandler
 
         context.Response.StatusCode = existing is null ? StatusCodes.Status201Created : StatusCodes.Status204NoContent;
     }
+
+    private static ValueTask RemoveLocksAsync(DavContext context, DavPath path) =>
+        context.Locks?.RemoveTreeAsync(path, context.Aborted) ?? ValueTask.CompletedTask;
 
     private static bool ReadDepth(DavContext context, IHierarchyItem source, bool isMove)
     {

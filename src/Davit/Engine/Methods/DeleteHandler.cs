@@ -26,6 +26,12 @@ internal sealed class DeleteHandler : IMethodHandler
             return;
         }
 
+        // Locks never outlive their resource (RFC 4918 §9.6.1): a later resource at this URL starts unlocked.
+        if (context.Locks is not null)
+        {
+            await context.Locks.RemoveTreeAsync(item.Path, context.Aborted);
+        }
+
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 }

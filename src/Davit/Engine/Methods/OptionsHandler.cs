@@ -12,22 +12,27 @@ internal sealed class OptionsHandler : IMethodHandler
     public ValueTask HandleAsync(DavContext context)
     {
         var headers = context.Response.Headers;
-        headers["DAV"] = "1";
+        headers["DAV"] = context.Locks is null ? "1" : "1, 2";
         // Makes MS Office and the Windows mini-redirector treat the server as WebDAV (and edit, not just view).
         headers["MS-Author-Via"] = "DAV";
-        headers.Allow = string.Join(", ", AllowedMethods(context.Item));
+        headers.Allow = string.Join(", ", AllowedMethods(context.Item, context.Locks is not null));
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentLength = 0;
         return ValueTask.CompletedTask;
     }
 
-    internal static IEnumerable<string> AllowedMethods(IHierarchyItem? item)
+    internal static IEnumerable<string> AllowedMethods(IHierarchyItem? item, bool locking)
     {
         yield return "OPTIONS";
         if (item is null)
         {
             yield return "PUT";
             yield return "MKCOL";
+            if (locking)
+            {
+                yield return "LOCK";
+            }
+
             yield break;
         }
 
@@ -45,6 +50,12 @@ internal sealed class OptionsHandler : IMethodHandler
         if (item is IDeadProperties)
         {
             yield return "PROPPATCH";
+        }
+
+        if (locking)
+        {
+            yield return "LOCK";
+            yield return "UNLOCK";
         }
     }
 }

@@ -30,25 +30,29 @@ internal sealed class PropfindHandler : IMethodHandler
 
         var request = PropfindRequest.Parse(await XmlRequestReader.ReadAsync(context));
         var hint = request.Kind == PropfindKind.Prop ? request.Names : (IReadOnlyCollection<XName>)[];
+        var members = item is IFolder && depth != Depth.Zero;
+        var locks = context.Locks is null ? [] : await context.Locks.FindAsync(item.Path, members, context.Now, context.Aborted);
+        var live = new LiveContext(context, locks);
         using var writer = MultistatusWriter.Start(context);
-        await WriteResponseAsync(context, writer, item, request);
-        if (item is IFolder folder && depth != Depth.Zero)
+        await WriteResponseAsync(live, writer, item, request);
+        if (members)
         {
-            await WriteMembersAsync(context, writer, folder, request, hint, depth == Depth.Infinity);
+            await WriteMembersAsync(live, writer, (IFolder)item, request, hint, depth == Depth.Infinity);
         }
 
         await writer.CompleteAsync();
     }
 
-    private static async ValueTask WriteMembersAsync(DavContext context, MultistatusWriter writer, IFolder folder, PropfindRequest request, IReadOnlyCollection<XName> hint, bool recurse)
+    private static async ValueTask WriteMembersAsync(LiveContext live, MultistatusWriter writer, IFolder folder, PropfindRequest request, IReadOnlyCollection<XName> hint, bool recurse)
     {
+        var context = live.Request;
         var pending = new Stack<IFolder>();
         pending.Push(folder);
         while (pending.TryPop(out var current))
         {
             await foreach (var child in current.GetChildrenAsync(hint, context.Aborted))
             {
-                await WriteResponseAsync(context, writer, child, request);
+                await WriteResponseAsync(live, writer, child, request);
                 if (recurse && child is IFolder childFolder)
                 {
                     pending.Push(childFolder);
@@ -57,21 +61,22 @@ internal sealed class PropfindHandler : IMethodHandler
         }
     }
 
-    private static async ValueTask WriteResponseAsync(DavContext context, MultistatusWriter writer, IHierarchyItem item, PropfindRequest request)
+    private static async ValueTask WriteResponseAsync(LiveContext live, MultistatusWriter writer, IHierarchyItem item, PropfindRequest request)
     {
+        var context = live.Request;
         var xml = writer.Xml;
         xml.WriteStartElement(DavNames.Prefix, "response", DavNames.Namespace);
         writer.WriteHref(context.Href(item));
         switch (request.Kind)
         {
             case PropfindKind.PropName:
-                await WritePropNamesAsync(context, writer, item);
+                await WritePropNamesAsync(live, writer, item);
                 break;
             case PropfindKind.AllProp:
-                await WriteAllPropsAsync(context, writer, item, request.Names);
+                await WriteAllPropsAsync(live, writer, item, request.Names);
                 break;
             default:
-                await WriteNamedPropsAsync(context, writer, item, request.Names);
+                await WriteNamedPropsAsync(live, writer, item, request.Names);
                 break;
         }
 
@@ -79,18 +84,18 @@ internal sealed class PropfindHandler : IMethodHandler
         await writer.FlushIfNeededAsync();
     }
 
-    private static async ValueTask WritePropNamesAsync(DavContext context, MultistatusWriter writer, IHierarchyItem item)
+    private static async ValueTask WritePropNamesAsync(LiveContext live, MultistatusWriter writer, IHierarchyItem item)
     {
         var xml = writer.Xml;
         BeginPropstat(xml);
-        foreach (var live in LiveProperties.All.Where(p => p.AppliesTo(item)))
+        foreach (var property in LiveProperties.All.Where(p => p.AppliesTo(item, live)))
         {
-            WriteEmpty(xml, live.Name);
+            WriteEmpty(xml, property.Name);
         }
 
         if (item is IDeadProperties dead)
         {
-            foreach (var property in await dead.GetPropertiesAsync(null, context.Aborted))
+            foreach (var property in await dead.GetPropertiesAsync(null, live.Request.Aborted))
             {
                 WriteEmpty(xml, property.Name);
             }
@@ -99,18 +104,18 @@ internal sealed class PropfindHandler : IMethodHandler
         EndPropstat(writer, StatusCodes.Status200OK);
     }
 
-    private static async ValueTask WriteAllPropsAsync(DavContext context, MultistatusWriter writer, IHierarchyItem item, IReadOnlyList<XName> include)
+    private static async ValueTask WriteAllPropsAsync(LiveContext live, MultistatusWriter writer, IHierarchyItem item, IReadOnlyList<XName> include)
     {
         var xml = writer.Xml;
         BeginPropstat(xml);
-        foreach (var live in LiveProperties.All.Where(p => p.AppliesTo(item)))
+        foreach (var property in LiveProperties.All.Where(p => p.AppliesTo(item, live)))
         {
-            WriteLive(xml, live, item);
+            WriteLive(xml, property, item, live);
         }
 
         if (item is IDeadProperties dead)
         {
-            foreach (var property in await dead.GetPropertiesAsync(null, context.Aborted))
+            foreach (var property in await dead.GetPropertiesAsync(null, live.Request.Aborted))
             {
                 property.Element.WriteTo(xml);
             }
@@ -124,11 +129,11 @@ internal sealed class PropfindHandler : IMethodHandler
         WriteMissing(writer, missing);
     }
 
-    private static async ValueTask WriteNamedPropsAsync(DavContext context, MultistatusWriter writer, IHierarchyItem item, IReadOnlyList<XName> names)
+    private static async ValueTask WriteNamedPropsAsync(LiveContext live, MultistatusWriter writer, IHierarchyItem item, IReadOnlyList<XName> names)
     {
         var deadNames = names.Where(n => !LiveProperties.TryGet(n, out _)).ToList();
         var deadValues = item is IDeadProperties dead && deadNames.Count > 0
-            ? (await dead.GetPropertiesAsync(deadNames, context.Aborted)).ToDictionary(p => p.Name)
+            ? (await dead.GetPropertiesAsync(deadNames, live.Request.Aborted)).ToDictionary(p => p.Name)
             : [];
 
         var missing = new List<XName>();
@@ -136,10 +141,10 @@ internal sealed class PropfindHandler : IMethodHandler
         var opened = false;
         foreach (var name in names)
         {
-            if (LiveProperties.TryGet(name, out var live) && live.AppliesTo(item))
+            if (LiveProperties.TryGet(name, out var property) && property.AppliesTo(item, live))
             {
                 opened = OpenOnce(xml, opened);
-                WriteLive(xml, live, item);
+                WriteLive(xml, property, item, live);
             }
             else if (deadValues.TryGetValue(name, out var value))
             {
@@ -186,10 +191,10 @@ internal sealed class PropfindHandler : IMethodHandler
         EndPropstat(writer, StatusCodes.Status404NotFound);
     }
 
-    private static void WriteLive(XmlWriter xml, LiveProperty live, IHierarchyItem item)
+    private static void WriteLive(XmlWriter xml, LiveProperty property, IHierarchyItem item, LiveContext live)
     {
-        xml.WriteStartElement(DavNames.Prefix, live.Name.LocalName, DavNames.Namespace);
-        live.WriteValue(xml, item);
+        xml.WriteStartElement(DavNames.Prefix, property.Name.LocalName, DavNames.Namespace);
+        property.WriteValue(xml, item, live);
         xml.WriteEndElement();
     }
 

@@ -36,6 +36,7 @@ internal sealed class ProppatchHandler : IMethodHandler
             try
             {
                 await dead.UpdatePropertiesAsync(updates, context.Aborted);
+                await Win32Times.ApplyAsync(item, updates, context.Aborted);
             }
             catch (DavException ex)
             {
