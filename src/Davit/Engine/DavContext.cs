@@ -57,6 +57,9 @@ internal sealed class DavContext
     /// <summary>Where locks are kept, or null when locking is off.</summary>
     public Locking.ILockStore? Locks { get; init; }
 
+    /// <summary>Upload sessions and their helpers, or null when resumable uploads are off.</summary>
+    public Uploads.UploadServices? Uploads { get; init; }
+
     /// <summary>The parsed If header, once the engine has checked it; null when the request has none.</summary>
     public Http.IfHeader? If { get; set; }
 

@@ -4,6 +4,7 @@ using Davit.Engine.Methods;
 using Davit.Hosting;
 using Davit.Http;
 using Davit.Locking;
+using Davit.Uploads;
 using Davit.Storage;
 using Davit.Xml;
 using Microsoft.AspNetCore.Http;
@@ -41,6 +42,7 @@ internal sealed class DavEngine
             [HttpMethods.Get] = get,
             [HttpMethods.Head] = get,
             [HttpMethods.Put] = new PutHandler(),
+            [HttpMethods.Post] = new PostHandler(),
             [HttpMethods.Delete] = new DeleteHandler(),
             ["MKCOL"] = new MkcolHandler(),
             ["COPY"] = copyMove,
@@ -49,6 +51,8 @@ internal sealed class DavEngine
             ["PROPPATCH"] = new ProppatchHandler(),
             ["LOCK"] = new LockHandler(),
             ["UNLOCK"] = new UnlockHandler(),
+            ["REPORT"] = new ReportHandler(),
+            ["CANCELUPLOAD"] = new CancelUploadHandler(),
         }.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
@@ -69,7 +73,7 @@ internal sealed class DavEngine
             var (path, hrefPrefix) = ResolvePath(http, mount);
             var store = http.RequestServices.GetRequiredService<IDavStore>();
             var locks = options.EnableLocking ? store as ILockStore ?? http.RequestServices.GetService<ILockStore>() : null;
-            context = new DavContext(http, store, options, logger, hrefPrefix, path) { Time = time, Locks = locks };
+            context = new DavContext(http, store, options, logger, hrefPrefix, path) { Time = time, Locks = locks, Uploads = Uploads(http, store) };
             context.Item = await context.ResolveAsync(path);
             if (CheckPreconditions(context))
             {
@@ -141,6 +145,18 @@ internal sealed class DavEngine
             default:
                 return true;
         }
+    }
+
+    private UploadServices? Uploads(HttpContext http, IDavStore store)
+    {
+        if (!options.EnableResumableUploads)
+        {
+            return null;
+        }
+
+        var services = http.RequestServices;
+        var sessions = store as IUploadSessionStore ?? services.GetRequiredService<IUploadSessionStore>();
+        return new UploadServices(sessions, services.GetRequiredService<UploadGate>(), services.GetRequiredService<UploadProgressRegistry>());
     }
 
     private void LiftBodyLimit(HttpContext http)

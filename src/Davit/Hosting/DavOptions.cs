@@ -48,6 +48,37 @@ public sealed class DavOptions
     /// <summary>Leaves DAV:lockroot out of DAV:activelock, for MS Office versions that fail on it.</summary>
     public bool OmitLockRoot { get; set; }
 
+    /// <summary>
+    /// Resumable and partial uploads (Content-Range PUT, the upload-progress REPORT, CANCELUPLOAD). On by default;
+    /// off, a PUT with Content-Range gets 400 and OPTIONS leaves out "resumable-upload".
+    /// </summary>
+    public bool EnableResumableUploads { get; set; } = true;
+
+    /// <summary>
+    /// Where the default session store keeps uploads in progress (when the store keeps none itself). Null means
+    /// "davit-uploads" in the system's temporary folder. Must survive restarts for uploads to survive them.
+    /// </summary>
+    public string? UploadsFolder { get; set; }
+
+    /// <summary>How long an upload in progress is kept after its last bytes arrived. Default 24 hours.</summary>
+    public TimeSpan UploadExpiration { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often expired uploads are looked for and their space reclaimed. Default 10 minutes.</summary>
+    public TimeSpan UploadCleanupInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The status of a segment that leaves the upload incomplete: 308 (the seed's ResumeIncomplete, with
+    /// "Range: bytes=0-n") by default. Clients that take 308 for a redirect can be given 202 or 204 instead.
+    /// </summary>
+    public int IncompleteUploadStatus { get; set; } = 308;
+
+    /// <summary>
+    /// Plain PUTs (no Content-Range) of at least this many bytes, or of unknown length, go through an upload session,
+    /// so that one interrupted midway keeps its bytes and can be resumed with Content-Range. Smaller ones are written
+    /// straight through the store. Default 1 MiB.
+    /// </summary>
+    public long ResumableUploadThreshold { get; set; } = 1024 * 1024;
+
     /// <summary>Whether GET on a folder returns an HTML listing (true) or 405 (false).</summary>
     public bool FolderListing { get; set; } = true;
 }

@@ -1,5 +1,7 @@
 using Davit.Engine;
 using Davit.Locking;
+using Davit.Uploads;
+using Microsoft.Extensions.Options;
 using Davit.Storage;
 using Davit.Storage.Memory;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,11 +28,20 @@ public static class WebDavServiceCollectionExtensions
             .Validate(o => o.MaxRequestBodySize is null or > 0, "MaxRequestBodySize must be positive or null.")
             .Validate(o => o.DefaultLockTimeout > TimeSpan.Zero || o.DefaultLockTimeout == Timeout.InfiniteTimeSpan, "DefaultLockTimeout must be positive.")
             .Validate(o => o.MaxLockTimeout > TimeSpan.Zero || o.MaxLockTimeout == Timeout.InfiniteTimeSpan, "MaxLockTimeout must be positive.")
+            .Validate(o => o.UploadExpiration > TimeSpan.Zero, "UploadExpiration must be positive.")
+            .Validate(o => o.UploadCleanupInterval > TimeSpan.Zero, "UploadCleanupInterval must be positive.")
+            .Validate(o => o.IncompleteUploadStatus is 200 or 202 or 204 or 308, "IncompleteUploadStatus must be 308, 200, 202 or 204.")
+            .Validate(o => o.ResumableUploadThreshold >= 0, "ResumableUploadThreshold must not be negative.")
             .ValidateOnStart();
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DavEngine>();
         services.TryAddSingleton<ILockStore, InMemoryLockStore>();
+        services.TryAddSingleton<IUploadSessionStore>(sp => new DirectoryUploadSessionStore(
+            sp.GetRequiredService<IOptions<DavOptions>>().Value.UploadsFolder ?? Path.Combine(Path.GetTempPath(), "davit-uploads")));
+        services.TryAddSingleton<UploadGate>();
+        services.TryAddSingleton<UploadProgressRegistry>();
+        services.AddHostedService<UploadJanitor>();
         return new WebDavBuilder(services);
     }
 

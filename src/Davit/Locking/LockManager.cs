@@ -81,7 +81,7 @@ internal static class LockManager
                 await RequireAsync(context, submitted, path, tree: false);
                 await RequireMembershipAsync(context, submitted, path);
                 break;
-            case "PROPPATCH":
+            case "PROPPATCH" or "CANCELUPLOAD":
                 await RequireAsync(context, submitted, path, tree: false);
                 break;
             case "DELETE":
@@ -99,6 +99,23 @@ internal static class LockManager
             case "COPY":
                 await RequireDestinationAsync(context, submitted);
                 break;
+        }
+    }
+
+    /// <summary>The lock checks for writing one more resource in a request that writes several (each file of a form
+    /// POST): its own locks and, when it is new, the membership of its folder.</summary>
+    public static async ValueTask RequireWriteAsync(DavContext context, DavPath path, bool creates)
+    {
+        if (context.Locks is null)
+        {
+            return;
+        }
+
+        var submitted = context.If?.SubmittedTokens ?? new HashSet<string>();
+        await RequireAsync(context, submitted, path, tree: false);
+        if (creates)
+        {
+            await RequireMembershipAsync(context, submitted, path);
         }
     }
 

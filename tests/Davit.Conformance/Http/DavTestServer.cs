@@ -16,10 +16,12 @@ namespace Davit.Conformance.Http;
 public sealed class DavTestServer : IAsyncDisposable
 {
     private readonly WebApplication app;
+    private readonly string uploadsFolder;
 
-    private DavTestServer(WebApplication app, Uri root, string prefix)
+    private DavTestServer(WebApplication app, Uri root, string prefix, string uploadsFolder)
     {
         this.app = app;
+        this.uploadsFolder = uploadsFolder;
         Root = root;
         Prefix = prefix;
         Client = new HttpClient { BaseAddress = root, Timeout = TimeSpan.FromSeconds(60) };
@@ -36,6 +38,9 @@ public sealed class DavTestServer : IAsyncDisposable
 
     public int Port => Root.Port;
 
+    /// <summary>The application's services (to reach the upload janitor, say).</summary>
+    public IServiceProvider Services => app.Services;
+
     public static async Task<DavTestServer> StartAsync(
         IDavStore store,
         string prefix = "/",
@@ -47,7 +52,13 @@ public sealed class DavTestServer : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddWebDav(configure).AddStore(store);
+        // Upload sessions are keyed by path: every server gets its own folder so parallel tests never share one.
+        var uploadsFolder = Directory.CreateTempSubdirectory("davit-test-uploads-").FullName;
+        builder.Services.AddWebDav(o =>
+        {
+            o.UploadsFolder = uploadsFolder;
+            configure?.Invoke(o);
+        }).AddStore(store);
         services?.Invoke(builder.Services);
         var app = builder.Build();
         var mapped = app.MapWebDav(prefix);
@@ -56,7 +67,7 @@ public sealed class DavTestServer : IAsyncDisposable
         var address = new Uri(app.Urls.First());
         var trimmed = "/" + prefix.Trim('/');
         var normalized = trimmed == "/" ? string.Empty : trimmed;
-        return new DavTestServer(app, new Uri(address, normalized + "/"), normalized);
+        return new DavTestServer(app, new Uri(address, normalized + "/"), normalized, uploadsFolder);
     }
 
     /// <summary>An absolute URL for a path below the root given in its encoded form ("a/b%20c").</summary>
@@ -104,5 +115,13 @@ public sealed class DavTestServer : IAsyncDisposable
         Client.Dispose();
         await app.StopAsync();
         await app.DisposeAsync();
+        try
+        {
+            Directory.Delete(uploadsFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A session file still held by a request the server was aborting: the OS cleans temp folders.
+        }
     }
 }

@@ -45,7 +45,9 @@ public abstract partial class HttpConformanceTests : IAsyncLifetime
         (await Client.PutAsync("f.txt", "x")).EnsureSuccessStatusCode();
         var onRoot = await Client.SendAsync("OPTIONS", "");
         Assert.Equal(HttpStatusCode.OK, onRoot.StatusCode);
-        Assert.Equal(["1", "2"], string.Join(",", onRoot.Headers.GetValues("DAV")).Split(',', StringSplitOptions.TrimEntries));
+        var classes = string.Join(",", onRoot.Headers.GetValues("DAV")).Split(',', StringSplitOptions.TrimEntries);
+        Assert.Contains("1", classes);
+        Assert.Contains("2", classes);
         Assert.Equal("DAV", onRoot.Headers.GetValues("MS-Author-Via").Single());
         var rootAllow = onRoot.Content.Headers.Allow;
         Assert.Contains("PROPFIND", rootAllow);
@@ -134,17 +136,6 @@ public abstract partial class HttpConformanceTests : IAsyncLifetime
     {
         await Client.SendAsync("MKCOL", "dir/");
         Assert.Equal(HttpStatusCode.MethodNotAllowed, (await Client.PutAsync("dir/", "x")).StatusCode);
-    }
-
-    [Fact]
-    public async Task Put_With_Content_Range_Returns_400_And_Keeps_The_File()
-    {
-        await Client.PutAsync("keep.txt", "original");
-        var request = Dav.Request("PUT", "keep.txt");
-        request.Content = new StringContent("XX");
-        request.Content.Headers.ContentRange = new System.Net.Http.Headers.ContentRangeHeaderValue(0, 1, 8);
-        Assert.Equal(HttpStatusCode.BadRequest, (await Client.SendAsync(request)).StatusCode);
-        Assert.Equal("original", await Client.GetStringAsync("keep.txt"));
     }
 
     [Fact]

@@ -18,7 +18,7 @@ internal sealed class GetHandler : IMethodHandler
             case IFolder folder:
                 if (!context.Options.FolderListing)
                 {
-                    context.Response.Headers.Allow = string.Join(", ", OptionsHandler.AllowedMethods(folder, context.Locks is not null).Where(m => m is not "GET" and not "HEAD"));
+                    context.Response.Headers.Allow = string.Join(", ", OptionsHandler.AllowedMethods(folder, context.Locks is not null, context.Uploads is not null).Where(m => m is not "GET" and not "HEAD"));
                     throw new DavException(StatusCodes.Status405MethodNotAllowed, "Folder listings are turned off.");
                 }
 

@@ -12,16 +12,17 @@ internal sealed class OptionsHandler : IMethodHandler
     public ValueTask HandleAsync(DavContext context)
     {
         var headers = context.Response.Headers;
-        headers["DAV"] = context.Locks is null ? "1" : "1, 2";
+        // "resumable-upload" is how the seed's clients find Content-Range PUT and the upload-progress REPORT.
+        headers["DAV"] = (context.Locks is null ? "1" : "1, 2") + (context.Uploads is null ? string.Empty : ", resumable-upload");
         // Makes MS Office and the Windows mini-redirector treat the server as WebDAV (and edit, not just view).
         headers["MS-Author-Via"] = "DAV";
-        headers.Allow = string.Join(", ", AllowedMethods(context.Item, context.Locks is not null));
+        headers.Allow = string.Join(", ", AllowedMethods(context.Item, context.Locks is not null, context.Uploads is not null));
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentLength = 0;
         return ValueTask.CompletedTask;
     }
 
-    internal static IEnumerable<string> AllowedMethods(IHierarchyItem? item, bool locking)
+    internal static IEnumerable<string> AllowedMethods(IHierarchyItem? item, bool locking, bool uploads)
     {
         yield return "OPTIONS";
         if (item is null)
@@ -42,6 +43,10 @@ internal sealed class OptionsHandler : IMethodHandler
         {
             yield return "PUT";
         }
+        else
+        {
+            yield return "POST";
+        }
 
         yield return "DELETE";
         yield return "COPY";
@@ -56,6 +61,15 @@ internal sealed class OptionsHandler : IMethodHandler
         {
             yield return "LOCK";
             yield return "UNLOCK";
+        }
+
+        if (uploads)
+        {
+            yield return "REPORT";
+            if (item is IFile)
+            {
+                yield return "CANCELUPLOAD";
+            }
         }
     }
 }

@@ -1,12 +1,17 @@
+using Davit.Http;
 using Davit.Properties;
+using Davit.Uploads;
 using Davit.Storage;
 using Microsoft.AspNetCore.Http;
 
 namespace Davit.Engine.Methods;
 
 /// <summary>
-/// PUT (RFC 9110 §9.3.4, RFC 4918 §9.7): the request body streams straight to the store, which stores it
-/// atomically. 201 for a new file, 204 for a replaced one, 409 when the parent is missing, 405 on a folder.
+/// PUT (RFC 9110 §9.3.4, RFC 4918 §9.7): the request body streams to the store, which stores it atomically.
+/// 201 for a new file, 204 for a replaced one, 409 when the parent is missing, 405 on a folder, 412 for
+/// Overwrite: F on an existing file. With Content-Range, a segment of a resumable upload or a partial update
+/// (<see cref="UploadCoordinator"/>); large plain bodies go through an upload session too, so that an interrupted
+/// one can be resumed.
 /// </summary>
 internal sealed class PutHandler : IMethodHandler
 {
@@ -18,15 +23,10 @@ internal sealed class PutHandler : IMethodHandler
             throw new DavException(StatusCodes.Status405MethodNotAllowed, "PUT cannot replace a collection.");
         }
 
-        // RFC 9110 §14.5: a server that does not do partial PUT must refuse Content-Range, never ignore it and
-        // store the segment as the whole file.
-        if (request.Headers.ContentRange.Count > 0)
-        {
-            throw new DavException(StatusCodes.Status400BadRequest, "Partial PUT (Content-Range) is not supported.");
-        }
+        var contentRange = request.Headers.ContentRange.ToString();
 
         // Overwrite on PUT is not in RFC 4918, but IT Hit's browser client relies on it (Overwrite: F = create only).
-        if (!Http.DavHeaders.TryParseOverwrite(request.Headers["Overwrite"], out var overwrite))
+        if (!DavHeaders.TryParseOverwrite(request.Headers["Overwrite"], out var overwrite))
         {
             throw new DavException(StatusCodes.Status400BadRequest, "The Overwrite header must be T or F.");
         }
@@ -36,19 +36,62 @@ internal sealed class PutHandler : IMethodHandler
             throw new DavException(StatusCodes.Status412PreconditionFailed, "Overwrite: F and the file exists.");
         }
 
-        var contentType = request.ContentType;
-        var length = request.ContentLength ?? -1;
+        if (contentRange.Length > 0)
+        {
+            // RFC 9110 §14.5: a server must refuse a Content-Range it does not apply, never store the segment as the
+            // whole file.
+            if (context.Uploads is null || !ContentRangeHeader.TryParse(contentRange, out var range))
+            {
+                throw new DavException(StatusCodes.Status400BadRequest, "Content-Range must be \"bytes first-last/total\" or \"bytes first-last/*\".");
+            }
+
+            await UploadCoordinator.PutSegmentAsync(context, context.Uploads, range);
+            return;
+        }
+
+        var (body, expected) = Body(request);
+        if (context.Uploads is { } uploads && (expected is null || expected >= context.Options.ResumableUploadThreshold))
+        {
+            await UploadCoordinator.PutWholeAsync(context, uploads, body, expected);
+            return;
+        }
+
+        await PutDirectAsync(context, body, expected ?? -1);
+    }
+
+    /// <summary>
+    /// The body and its expected length. macOS Finder sends chunked bodies with X-Expected-Entity-Length instead of
+    /// Content-Length; a body that then ends short fails with 400 and never leaves a truncated file behind.
+    /// </summary>
+    private static (Stream Body, long? Expected) Body(HttpRequest request)
+    {
+        if (request.ContentLength is { } length)
+        {
+            return (request.Body, length);
+        }
+
+        if (long.TryParse(request.Headers["X-Expected-Entity-Length"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var expected))
+        {
+            return (new ExactLengthStream(request.Body, expected), expected);
+        }
+
+        return (request.Body, null);
+    }
+
+    private static async ValueTask PutDirectAsync(DavContext context, Stream body, long length)
+    {
+        var contentType = context.Request.ContentType;
         IFile file;
         if (context.Item is IFile existing)
         {
-            await existing.WriteAsync(request.Body, contentType, 0, length, context.Aborted);
+            await existing.WriteAsync(body, contentType, 0, length, context.Aborted);
             file = existing;
             context.Response.StatusCode = StatusCodes.Status204NoContent;
         }
         else
         {
             var parent = await Parents.RequireAsync(context, context.Path);
-            file = await parent.CreateFileAsync(context.Path.Name, request.Body, contentType, length, context.Aborted);
+            file = await parent.CreateFileAsync(context.Path.Name, body, contentType, length, context.Aborted);
             context.Response.StatusCode = StatusCodes.Status201Created;
         }
 
