@@ -35,7 +35,7 @@ public interface IUploadSessionStore
     /// <summary>
     /// Writes the bytes of <paramref name="data"/> at <paramref name="offset"/> (at most
     /// <see cref="UploadSession.BytesSaved"/>: overlapping bytes are rewritten) and returns the session with
-    /// <see cref="UploadSession.BytesSaved"/> = offset + bytes written, the given total and expiry, and
+    /// <see cref="UploadSession.BytesSaved"/> = offset + bytes written, the given total (or the one it had) and expiry, and
     /// LastChunkSavedUtc = <paramref name="now"/>. When the stream fails midway (a dropped connection), the bytes
     /// that arrived are kept and saved as far as they go, and the exception is rethrown; the next
     /// <see cref="GetAsync"/> reports them. With <paramref name="durable"/> the bytes and the session are flushed to
@@ -44,7 +44,7 @@ public interface IUploadSessionStore
     /// <param name="session">The session, as last returned by this store.</param>
     /// <param name="offset">Where the bytes go; 0 to 0..BytesSaved.</param>
     /// <param name="data">The bytes, read to the end.</param>
-    /// <param name="totalLength">The total now known, or null.</param>
+    /// <param name="totalLength">The total now known, or null to keep the total the session has (if any).</param>
     /// <param name="now">The current time.</param>
     /// <param name="expiresUtc">The new expiry.</param>
     /// <param name="durable">Flush to stable storage before returning.</param>
