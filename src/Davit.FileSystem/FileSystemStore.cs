@@ -13,10 +13,14 @@ namespace Davit.FileSystem;
 /// never listed, resolved or creatable (403).</para>
 /// <para>Writes are atomic: uploads are staged in the metadata folder, flushed to the disk, then renamed over the
 /// target, so readers see the old content or the new, never a mix. Every write gives the file a modification time
-/// later than the previous one, so the strong ETag (length and time) changes with every write.</para>
+/// later than the previous one, so the strong ETag (length and time) changes with every write. Files and folders
+/// implement <see cref="IModificationTime"/>; a file's time is kept to the second, with a sub-second part chosen
+/// by the store so that setting an earlier time does not bring back an earlier ETag.</para>
+/// <para>Write locks are kept in the same database (see <see cref="Davit.Locking.ILockStore"/>), so they survive a
+/// restart and are shared by every server process serving the same folder.</para>
 /// <para>One instance serves all requests concurrently; dispose it to release the database.</para>
 /// </remarks>
-public sealed class FileSystemStore : IDavStore, IDisposable
+public sealed partial class FileSystemStore : IDavStore, IDisposable
 {
     private readonly MetadataDatabase database;
 
@@ -32,6 +36,7 @@ public sealed class FileSystemStore : IDavStore, IDisposable
         Committer = new ContentCommitter(time);
         database = new MetadataDatabase(Layout.DatabasePath);
         Properties = new PropertyRepository(database);
+        Locks = new LockRepository(database);
         Items = new ItemFactory(this, new PathResolver(Layout), Layout);
     }
 
@@ -42,6 +47,8 @@ public sealed class FileSystemStore : IDavStore, IDisposable
     internal ContentCommitter Committer { get; }
 
     internal PropertyRepository Properties { get; }
+
+    internal LockRepository Locks { get; }
 
     internal ItemFactory Items { get; }
 

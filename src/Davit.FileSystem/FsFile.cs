@@ -3,7 +3,7 @@ using Davit.Storage;
 namespace Davit.FileSystem;
 
 /// <summary>A plain file under the root.</summary>
-internal sealed class FsFile : FsItem, IFile, IPhysicalFile
+internal sealed class FsFile : FsItem, IFile, IPhysicalFile, IModificationTime
 {
     private long length;
     private DateTime modified;
@@ -23,7 +23,8 @@ internal sealed class FsFile : FsItem, IFile, IPhysicalFile
 
     public long ContentLength => length;
 
-    // The committer gives every write a later time than the one before, so length + time changes with the content.
+    // The committer gives every write a later time than the one before, and a time set by a client a sub-second part
+    // of its own (ContentCommitter.SetTime), so length + time changes with the content.
     public string ETag => $"{length:x}-{modified.Ticks:x}";
 
     public string? PhysicalPath => RealPath;
@@ -74,6 +75,22 @@ internal sealed class FsFile : FsItem, IFile, IPhysicalFile
         }
 
         Refresh(new FileInfo(RealPath));
+    }
+
+    public ValueTask SetModifiedAsync(DateTimeOffset modifiedUtc, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            Store.Committer.SetTime(RealPath, modifiedUtc.UtcDateTime);
+        }
+        catch (Exception ex) when (IoErrors.IsFileSystemError(ex) || ex is ArgumentOutOfRangeException)
+        {
+            throw UnsettableTime(ex, modifiedUtc);
+        }
+
+        Refresh(new FileInfo(RealPath));
+        return ValueTask.CompletedTask;
     }
 
     public override async ValueTask CopyToAsync(IFolder destinationFolder, string destinationName, bool deep, MultistatusErrors errors, CancellationToken cancellationToken)

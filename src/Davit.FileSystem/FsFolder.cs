@@ -4,17 +4,15 @@ using Davit.Storage;
 namespace Davit.FileSystem;
 
 /// <summary>A directory under the root (or the root itself).</summary>
-internal sealed class FsFolder : FsItem, IFolder
+internal sealed class FsFolder : FsItem, IFolder, IModificationTime
 {
-    private readonly DateTime modified;
-    private readonly DateTime created;
+    private DateTime modified;
+    private DateTime created;
 
     public FsFolder(FileSystemStore store, DavPath path, string entryPath, DirectoryInfo info)
         : base(store, path, entryPath, info.FullName)
     {
-        modified = info.LastWriteTimeUtc;
-        var birth = info.CreationTimeUtc;
-        created = birth <= DateTime.UnixEpoch || birth > modified ? modified : birth;
+        Refresh(info);
     }
 
     public override DateTimeOffset CreatedUtc => Utc(created);
@@ -29,6 +27,23 @@ internal sealed class FsFolder : FsItem, IFolder
         }
 
         return Store.Items.Children(this, cancellationToken).ToAsyncEnumerable();
+    }
+
+    // A folder has no ETag, so the time is set exactly as asked.
+    public ValueTask SetModifiedAsync(DateTimeOffset modifiedUtc, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            Directory.SetLastWriteTimeUtc(RealPath, modifiedUtc.UtcDateTime);
+        }
+        catch (Exception ex) when (IoErrors.IsFileSystemError(ex) || ex is ArgumentOutOfRangeException)
+        {
+            throw UnsettableTime(ex, modifiedUtc);
+        }
+
+        Refresh(new DirectoryInfo(RealPath));
+        return ValueTask.CompletedTask;
     }
 
     public async ValueTask<IFile> CreateFileAsync(string name, Stream content, string? contentType, long totalLength, CancellationToken cancellationToken)
@@ -123,6 +138,14 @@ internal sealed class FsFolder : FsItem, IFolder
         }
 
         return survivors;
+    }
+
+    private void Refresh(DirectoryInfo info)
+    {
+        modified = info.LastWriteTimeUtc;
+        var birth = info.CreationTimeUtc;
+        // Where the file system keeps no creation time, or the clock was set back, nothing predates its last change.
+        created = birth <= DateTime.UnixEpoch || birth > modified ? modified : birth;
     }
 
     private static DirectoryInfo CreateDirectory(string entry, DavPath path, int existsStatus)

@@ -82,4 +82,10 @@ internal abstract class FsItem : IHierarchyItem, IDeadProperties
     }
 
     protected static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
+
+    /// <summary>The error for a modification time the file system refused; a time it cannot represent (before
+    /// 1601 on Windows, for instance) is a 403 like a permission it lacks.</summary>
+    protected DavException UnsettableTime(Exception exception, DateTimeOffset time) => exception is ArgumentOutOfRangeException
+        ? new DavException(403, $"The modification time of '{Path}' cannot be {time:O}.", null, exception)
+        : IoErrors.ToDav(exception, $"Could not set the modification time of '{Path}'.");
 }

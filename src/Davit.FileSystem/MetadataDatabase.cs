@@ -8,7 +8,42 @@ namespace Davit.FileSystem;
 /// </summary>
 internal sealed class MetadataDatabase : IDisposable
 {
-    private const int SchemaVersion = 1;
+    /// <summary>SQLITE_FULL: the database could not grow.</summary>
+    public const int SqliteFull = 13;
+
+    // Migrations[n] takes a database from schema n to n + 1. Append only: a released step never changes, so every
+    // database, however old, reaches the current schema by the same path.
+    private static readonly string[] Migrations =
+    [
+        // 0 -> 1: dead properties. WITHOUT ROWID: rows are found by (path, name) and subtrees by a range of path,
+        // both on the primary key.
+        """
+        CREATE TABLE IF NOT EXISTS properties (
+            path TEXT NOT NULL,
+            name TEXT NOT NULL,
+            xml  TEXT NOT NULL,
+            PRIMARY KEY (path, name)
+        ) WITHOUT ROWID;
+        """,
+
+        // 1 -> 2: write locks (see LockRepository for the encoding of each column).
+        """
+        CREATE TABLE locks (
+            token     TEXT    NOT NULL PRIMARY KEY,
+            root      TEXT    NOT NULL,
+            scope     TEXT    NOT NULL CHECK (scope IN ('exclusive', 'shared')),
+            depth     TEXT    NOT NULL CHECK (depth IN ('0', 'infinity')),
+            owner_xml TEXT,
+            principal TEXT,
+            timeout   INTEGER NOT NULL,
+            expires   INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX locks_by_root ON locks (root);
+        CREATE INDEX locks_by_expiry ON locks (expires);
+        """,
+    ];
+
+    private static int SchemaVersion => Migrations.Length;
 
     // Writers queue inside SQLite for up to this long before a request fails with "database is locked".
     private const int BusyTimeoutMilliseconds = 10_000;
@@ -65,8 +100,14 @@ internal sealed class MetadataDatabase : IDisposable
         using var connection = new SqliteConnection(connectionString);
         connection.Open();
         using var command = connection.CreateCommand();
+        // journal_mode cannot change inside a transaction; it sticks to the file, so setting it again is harmless.
         command.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA journal_mode = WAL;";
         command.ExecuteNonQuery();
+
+        // One write transaction for read-version-then-migrate: two processes opening an old database at once
+        // migrate it once, the second one seeing the version the first one wrote.
+        using var transaction = connection.BeginTransaction(deferred: false);
+        command.Transaction = transaction;
         command.CommandText = "PRAGMA user_version;";
         var version = Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         if (version > SchemaVersion)
@@ -75,16 +116,12 @@ internal sealed class MetadataDatabase : IDisposable
                 $"The metadata database was written by a newer Davit (schema {version}; this one knows {SchemaVersion}).");
         }
 
-        // WITHOUT ROWID: rows are found by (path, name) and subtrees by a range of path, both on the primary key.
-        command.CommandText = $"""
-            CREATE TABLE IF NOT EXISTS properties (
-                path TEXT NOT NULL,
-                name TEXT NOT NULL,
-                xml  TEXT NOT NULL,
-                PRIMARY KEY (path, name)
-            ) WITHOUT ROWID;
-            PRAGMA user_version = {SchemaVersion};
-            """;
-        command.ExecuteNonQuery();
+        for (; version < SchemaVersion; version++)
+        {
+            command.CommandText = Migrations[version] + $" PRAGMA user_version = {version + 1};";
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
     }
 }

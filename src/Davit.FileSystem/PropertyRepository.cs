@@ -10,9 +10,6 @@ namespace Davit.FileSystem;
 /// </summary>
 internal sealed class PropertyRepository(MetadataDatabase database)
 {
-    // SQLITE_FULL: the database could not grow.
-    private const int SqliteFull = 13;
-
     public async ValueTask<IReadOnlyList<DeadProperty>> GetAsync(DavPath path, IReadOnlyCollection<XName>? names, CancellationToken cancellationToken)
     {
         var wanted = names?.Select(n => n.ToString()).ToHashSet(StringComparer.Ordinal);
@@ -104,10 +101,7 @@ internal sealed class PropertyRepository(MetadataDatabase database)
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
-        var text = path.ToString();
-        command.Parameters.AddWithValue("$p", text);
-        command.Parameters.AddWithValue("$lo", text + "/");
-        command.Parameters.AddWithValue("$hi", text + "0");
+        Subtree.Bind(command.Parameters, path);
         if (to is { } destination)
         {
             command.Parameters.AddWithValue("$to", destination.ToString());
@@ -125,7 +119,7 @@ internal sealed class PropertyRepository(MetadataDatabase database)
             await work(connection, transaction);
             await transaction.CommitAsync(cancellationToken);
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteFull)
+        catch (SqliteException ex) when (ex.SqliteErrorCode == MetadataDatabase.SqliteFull)
         {
             throw new DavException(507, "The metadata database is out of space.", null, ex);
         }

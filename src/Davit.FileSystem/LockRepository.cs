@@ -1,0 +1,202 @@
+using System.Data;
+using System.Globalization;
+using System.Text;
+using Davit.Locking;
+using Davit.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Davit.FileSystem;
+
+/// <summary>
+/// Write locks, one row per lock in table <c>locks</c>, shared by every process that opens the same database.
+/// </summary>
+/// <remarks>
+/// Columns: <c>root</c> is <see cref="DavPath.ToString"/> ("" for the root); <c>scope</c> is 'exclusive' or
+/// 'shared'; <c>depth</c> is '0' or 'infinity'; <c>timeout</c> is in whole seconds, -1 for Infinite;
+/// <c>expires</c> is in UTC ticks, <see cref="long.MaxValue"/> for never. A lock is live while
+/// <c>expires &gt; now</c>, exactly the negation of <see cref="ActiveLock.IsExpired"/>.
+/// </remarks>
+internal sealed class LockRepository(MetadataDatabase database)
+{
+    private const string Columns = "token, root, scope, depth, owner_xml, principal, timeout, expires";
+
+    /// <summary>Adds <paramref name="newLock"/> unless a live lock conflicts; returns the conflicting locks.</summary>
+    public ValueTask<IReadOnlyList<ActiveLock>> TryAddAsync(ActiveLock newLock, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync<IReadOnlyList<ActiveLock>>(async (connection, transaction) =>
+        {
+            await using (var purge = Command(connection, transaction, "DELETE FROM locks WHERE expires <= $now;"))
+            {
+                purge.Parameters.AddWithValue("$now", now.UtcTicks);
+                await purge.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            // Every lock that can conflict is rooted at an ancestor of the new root, at the root itself, or below it;
+            // ConflictsWith decides among them, so the rule lives in one place.
+            var candidates = await ReadAsync(connection, transaction, newLock.Root, anyDepthAncestors: true, includeDescendants: true, now, cancellationToken);
+            var conflicts = candidates.Where(newLock.ConflictsWith).ToList();
+            if (conflicts.Count == 0)
+            {
+                await using var insert = Command(connection, transaction,
+                    $"INSERT INTO locks ({Columns}) VALUES ($token, $root, $scope, $depth, $owner, $principal, $timeout, $expires);");
+                insert.Parameters.AddWithValue("$token", newLock.Token);
+                insert.Parameters.AddWithValue("$root", newLock.Root.ToString());
+                insert.Parameters.AddWithValue("$scope", newLock.Scope == LockScope.Shared ? "shared" : "exclusive");
+                insert.Parameters.AddWithValue("$depth", newLock.Depth == LockDepth.Infinity ? "infinity" : "0");
+                insert.Parameters.AddWithValue("$owner", (object?)newLock.OwnerXml ?? DBNull.Value);
+                insert.Parameters.AddWithValue("$principal", (object?)newLock.Principal ?? DBNull.Value);
+                insert.Parameters.AddWithValue("$timeout", ToSeconds(newLock.Timeout));
+                insert.Parameters.AddWithValue("$expires", ToTicks(newLock.ExpiresUtc));
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            return conflicts;
+        }, cancellationToken);
+
+    /// <summary>The live locks covering <paramref name="path"/>, and those rooted below it when asked.</summary>
+    public async ValueTask<IReadOnlyList<ActiveLock>> FindAsync(DavPath path, bool includeDescendants, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await ReadAsync(connection, null, path, anyDepthAncestors: false, includeDescendants, now, cancellationToken);
+    }
+
+    public async ValueTask<ActiveLock?> GetAsync(string token, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, $"SELECT {Columns} FROM locks WHERE token = $token AND expires > $now;");
+        command.Parameters.AddWithValue("$token", token);
+        command.Parameters.AddWithValue("$now", now.UtcTicks);
+        return (await ReadAllAsync(command, cancellationToken)).SingleOrDefault();
+    }
+
+    public ValueTask<ActiveLock?> RefreshAsync(string token, TimeSpan timeout, DateTimeOffset expiresUtc, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            // One statement: the lock cannot expire or vanish between the check and the update.
+            await using var command = Command(connection, transaction,
+                $"UPDATE locks SET timeout = $timeout, expires = $expires WHERE token = $token AND expires > $now RETURNING {Columns};");
+            command.Parameters.AddWithValue("$token", token);
+            command.Parameters.AddWithValue("$now", now.UtcTicks);
+            command.Parameters.AddWithValue("$timeout", ToSeconds(timeout));
+            command.Parameters.AddWithValue("$expires", ToTicks(expiresUtc));
+            return (await ReadAllAsync(command, cancellationToken)).SingleOrDefault();
+        }, cancellationToken);
+
+    public ValueTask<bool> RemoveAsync(string token, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            // An expired row goes too (it is garbage anyway), but only a live one counts as removed.
+            await using var command = Command(connection, transaction, "DELETE FROM locks WHERE token = $token RETURNING expires > $now;");
+            command.Parameters.AddWithValue("$token", token);
+            command.Parameters.AddWithValue("$now", now.UtcTicks);
+            return await command.ExecuteScalarAsync(cancellationToken) is long live && live != 0;
+        }, cancellationToken);
+
+    public async ValueTask RemoveTreeAsync(DavPath path, CancellationToken cancellationToken) =>
+        await WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = Command(connection, transaction, $"DELETE FROM locks WHERE {Subtree.Filter(path, "root")};");
+            Subtree.Bind(command.Parameters, path);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Reads the live locks rooted at <paramref name="path"/>, at its ancestors (only those of depth infinity unless
+    /// <paramref name="anyDepthAncestors"/>), and strictly below it when <paramref name="includeDescendants"/>.
+    /// </summary>
+    private static async ValueTask<List<ActiveLock>> ReadAsync(SqliteConnection connection, SqliteTransaction? transaction, DavPath path,
+        bool anyDepthAncestors, bool includeDescendants, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, "");
+        var sql = new StringBuilder($"SELECT {Columns} FROM locks WHERE expires > $now AND (root = $p");
+        command.Parameters.AddWithValue("$now", now.UtcTicks);
+        Subtree.Bind(command.Parameters, path);
+        if (!path.IsRoot)
+        {
+            // The ancestors are few (one per segment) and each is an exact match on the root index; "" is the
+            // ancestor of every path.
+            var names = new List<string>();
+            var ancestor = path;
+            do
+            {
+                ancestor = ancestor.Parent;
+                var name = "$a" + names.Count.ToString(CultureInfo.InvariantCulture);
+                names.Add(name);
+                command.Parameters.AddWithValue(name, ancestor.ToString());
+            }
+            while (!ancestor.IsRoot);
+
+            sql.Append(anyDepthAncestors ? " OR (root IN (" : " OR (depth = 'infinity' AND root IN (")
+                .AppendJoin(", ", names).Append("))");
+        }
+
+        if (includeDescendants)
+        {
+            sql.Append(" OR ").Append(Subtree.Below(path, "root"));
+        }
+
+        command.CommandText = sql.Append(");").ToString();
+        return await ReadAllAsync(command, cancellationToken);
+    }
+
+    private static async ValueTask<List<ActiveLock>> ReadAllAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var result = new List<ActiveLock>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(new ActiveLock(
+                reader.GetString(0),
+                DavPath.Parse(reader.GetString(1)),
+                reader.GetString(2) == "shared" ? LockScope.Shared : LockScope.Exclusive,
+                reader.GetString(3) == "infinity" ? LockDepth.Infinity : LockDepth.Zero,
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                FromSeconds(reader.GetInt64(6)),
+                FromTicks(reader.GetInt64(7))));
+        }
+
+        return result;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction begun with BEGIN IMMEDIATE: it holds the database's write lock
+    /// from its first statement, so no other connection, in this process or another, writes between its reads and
+    /// its writes. Waiting writers queue on the busy timeout.
+    /// </summary>
+    private async ValueTask<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, ValueTask<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var transaction = connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
+            var result = await work(connection, transaction);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == MetadataDatabase.SqliteFull)
+        {
+            throw new DavException(507, "The metadata database is out of space.", null, ex);
+        }
+    }
+
+    // The engine grants whole seconds (RFC 4918 §10.7 "Second-n"); anything finer is not kept.
+    private static long ToSeconds(TimeSpan timeout) =>
+        timeout == Timeout.InfiniteTimeSpan ? -1 : (long)timeout.TotalSeconds;
+
+    private static TimeSpan FromSeconds(long seconds) =>
+        seconds < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(seconds);
+
+    private static long ToTicks(DateTimeOffset expires) =>
+        expires == DateTimeOffset.MaxValue ? long.MaxValue : expires.UtcTicks;
+
+    private static DateTimeOffset FromTicks(long ticks) =>
+        ticks == long.MaxValue ? DateTimeOffset.MaxValue : new DateTimeOffset(ticks, TimeSpan.Zero);
+}
