@@ -26,18 +26,25 @@ public static class FileSystemWebDavBuilderExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.Root), "FileSystemStoreOptions.Root must not be empty.")
             .ValidateOnStart();
         builder.Services.Replace(ServiceDescriptor.Singleton<IDavStore>(CreateStore));
+
+        // Uploads in progress go next to the files, in the hidden metadata folder: on the same volume, a finished
+        // upload is renamed into place rather than copied, and the sessions survive restarts with the store.
+        builder.Services.AddOptions<DavOptions>().PostConfigure<IServiceProvider>((dav, services) =>
+            dav.UploadsFolder ??= Path.Join(Resolve(services).MetadataPath ?? Path.Join(Resolve(services).Root, ".davit"), "uploads"));
         return builder;
     }
 
-    private static FileSystemStore CreateStore(IServiceProvider services)
+    private static FileSystemStoreOptions Resolve(IServiceProvider services)
     {
         var configured = services.GetRequiredService<IOptions<FileSystemStoreOptions>>().Value;
         var baseDirectory = services.GetService<IHostEnvironment>()?.ContentRootPath ?? Directory.GetCurrentDirectory();
-        var options = new FileSystemStoreOptions
+        return new FileSystemStoreOptions
         {
             Root = Path.GetFullPath(configured.Root, baseDirectory),
             MetadataPath = configured.MetadataPath is null ? null : Path.GetFullPath(configured.MetadataPath, baseDirectory),
         };
-        return new FileSystemStore(options, services.GetService<TimeProvider>());
     }
+
+    private static FileSystemStore CreateStore(IServiceProvider services) =>
+        new(Resolve(services), services.GetService<TimeProvider>());
 }

@@ -3,7 +3,7 @@ using Davit.Storage;
 namespace Davit.FileSystem;
 
 /// <summary>A plain file under the root.</summary>
-internal sealed class FsFile : FsItem, IFile, IPhysicalFile, IModificationTime
+internal sealed class FsFile : FsItem, IFile, IPhysicalFile, IModificationTime, IAdoptFile
 {
     private long length;
     private DateTime modified;
@@ -75,6 +75,28 @@ internal sealed class FsFile : FsItem, IFile, IPhysicalFile, IModificationTime
         }
 
         Refresh(new FileInfo(RealPath));
+    }
+
+    public ValueTask<bool> TryAdoptAsync(string name, string physicalPath, string? contentType, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var adopted = FileAdoption.TryAdopt(Store.Staging, physicalPath, staged =>
+        {
+            try
+            {
+                Store.Committer.Commit(staged, RealPath, replace: true);
+            }
+            catch (Exception ex) when (IoErrors.IsFileSystemError(ex))
+            {
+                throw IoErrors.ToDav(ex, $"Could not write '{Path}'.");
+            }
+        });
+        if (adopted)
+        {
+            Refresh(new FileInfo(RealPath));
+        }
+
+        return ValueTask.FromResult(adopted);
     }
 
     public ValueTask SetModifiedAsync(DateTimeOffset modifiedUtc, CancellationToken cancellationToken)

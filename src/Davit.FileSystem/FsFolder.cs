@@ -4,7 +4,7 @@ using Davit.Storage;
 namespace Davit.FileSystem;
 
 /// <summary>A directory under the root (or the root itself).</summary>
-internal sealed class FsFolder : FsItem, IFolder, IModificationTime
+internal sealed class FsFolder : FsItem, IFolder, IModificationTime, IAdoptFile
 {
     private DateTime modified;
     private DateTime created;
@@ -56,6 +56,14 @@ internal sealed class FsFolder : FsItem, IFolder, IModificationTime
         await Store.Properties.DeleteAsync(path, [], cancellationToken);
         Store.CommitNew(staged, entry, path, existsStatus: 405);
         return new FsFile(Store, path, entry, new FileInfo(entry));
+    }
+
+    public async ValueTask<bool> TryAdoptAsync(string name, string physicalPath, string? contentType, CancellationToken cancellationToken)
+    {
+        var (_, entry) = Store.Destination(this, name, existsStatus: 405);
+        var path = Path.Append(name);
+        await Store.Properties.DeleteAsync(path, [], cancellationToken);
+        return FileAdoption.TryAdopt(Store.Staging, physicalPath, staged => Store.CommitNew(staged, entry, path, existsStatus: 405));
     }
 
     public async ValueTask<IFolder> CreateFolderAsync(string name, CancellationToken cancellationToken)

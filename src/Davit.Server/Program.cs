@@ -54,17 +54,7 @@ using var fileLogLifetime = fileLog;
 
 // Kestrel keeps its defaults (synchronous I/O off); the engine lifts the request-body limit per request itself.
 var engineSection = builder.Configuration.GetSection(ServerOptions.SectionName + ":Engine");
-var dav = builder.Services.AddWebDav(engine =>
-{
-    // Uploads in progress stay next to the files (in the store's hidden metadata folder), so they survive restarts
-    // and two servers on one machine never share them. The memory store has no folder; it uses the engine default.
-    if (!useMemory)
-    {
-        engine.UploadsFolder = Path.Combine(root, ".davit", "uploads");
-    }
-
-    engineSection.Bind(engine);
-});
+var dav = builder.Services.AddWebDav(engine => engineSection.Bind(engine));
 if (useMemory)
 {
     dav.AddInMemoryStore();

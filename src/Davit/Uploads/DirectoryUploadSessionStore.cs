@@ -13,7 +13,7 @@ namespace Davit.Uploads;
 /// held across file I/O. Bytes are copied through one pooled 128 KiB buffer, so an upload of any size takes the
 /// same memory. The store keeps no file open between calls.
 /// </remarks>
-public sealed partial class DirectoryUploadSessionStore : IUploadSessionStore, IDisposable
+public sealed partial class DirectoryUploadSessionStore : IUploadSessionStore, IPhysicalUploadSessions, IDisposable
 {
     private readonly Lock gate = new();
     private readonly Dictionary<DavPath, DirectorySessionEntry> byPath = [];
@@ -34,6 +34,24 @@ public sealed partial class DirectoryUploadSessionStore : IUploadSessionStore, I
 
     /// <summary>The folder the sessions are kept in.</summary>
     public string Folder => files.Folder;
+
+    /// <inheritdoc />
+    public string? GetDataPath(UploadSession session)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        lock (gate)
+        {
+            if (!byPath.TryGetValue(session.Path, out var entry) || entry.Session.Id != session.Id)
+            {
+                return null;
+            }
+        }
+
+        // Only a data file holding exactly the saved bytes can be handed over whole.
+        var path = files.DataPath(session.Id);
+        var info = new FileInfo(path);
+        return info.Exists && info.Length == session.BytesSaved ? path : null;
+    }
 
     /// <inheritdoc />
     public ValueTask<UploadSession?> GetAsync(DavPath path, DateTimeOffset now, CancellationToken cancellationToken)

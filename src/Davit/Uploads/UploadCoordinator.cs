@@ -145,6 +145,12 @@ internal static class UploadCoordinator
     /// <summary>Stores a finished session's bytes through the store's atomic write, then drops the session.</summary>
     private static async ValueTask<(IFile File, bool Created)> CommitAsync(DavContext context, UploadServices uploads, UploadSession session, IFile? existing)
     {
+        if (await TryAdoptAsync(context, uploads, session, existing) is { } adopted)
+        {
+            await uploads.Sessions.DeleteAsync(session, CancellationToken.None);
+            return (adopted, existing is null);
+        }
+
         IFile file;
         await using (var content = await uploads.Sessions.OpenReadAsync(session, context.Aborted))
         {
@@ -162,6 +168,29 @@ internal static class UploadCoordinator
 
         await uploads.Sessions.DeleteAsync(session, CancellationToken.None);
         return (file, existing is null);
+    }
+
+    /// <summary>When both sides keep plain files, the finished upload is renamed into place rather than copied.</summary>
+    private static async ValueTask<IFile?> TryAdoptAsync(DavContext context, UploadServices uploads, UploadSession session, IFile? existing)
+    {
+        if (uploads.Sessions is not IPhysicalUploadSessions physical || physical.GetDataPath(session) is not { } dataPath)
+        {
+            return null;
+        }
+
+        if (existing is not null)
+        {
+            return existing is IAdoptFile target && await target.TryAdoptAsync(existing.Name, dataPath, session.ContentType, context.Aborted) ? existing : null;
+        }
+
+        var parent = await Parents.RequireAsync(context, session.Path);
+        if (parent is not IAdoptFile folder || !await folder.TryAdoptAsync(session.Path.Name, dataPath, session.ContentType, context.Aborted))
+        {
+            return null;
+        }
+
+        return await context.ResolveAsync(session.Path) as IFile
+            ?? throw new DavException(StatusCodes.Status500InternalServerError, "The adopted file cannot be found.");
     }
 
     private static void Answer(HttpResponse response, IFile file, int status)
