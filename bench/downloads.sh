@@ -29,7 +29,11 @@ if ((${#need[@]})); then
 fi
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 
-dotnet build "$repo/src/Davit.Server/Davit.Server.csproj" -c Release --artifacts-path "$work/build" -v q -nologo >/dev/null
+if ! dotnet build "$repo/src/Davit.Server/Davit.Server.csproj" -c Release --artifacts-path "$work/build" -v q -nologo >"$work/build.log" 2>&1; then
+    cat "$work/build.log" >&2
+    echo "the build failed" >&2
+    exit 1
+fi
 server_dll="$work/build/bin/Davit.Server/release/Davit.Server.dll"
 
 mkdir -p "$work/root" "$work/nginx"
