@@ -5,28 +5,12 @@ namespace Davit.FileSystem;
 /// <summary>Classifies operating-system failures and turns them into the statuses the storage contract names.</summary>
 internal static class IoErrors
 {
-    // errno values: ENOSPC is 28 everywhere; EDQUOT is 122 on Linux and 69 on macOS/BSD; EXDEV is 18.
-    private const int Enospc = 28;
-    private const int EdquotLinux = 122;
-    private const int EdquotBsd = 69;
+    // errno EXDEV is 18; Windows reports HRESULT_FROM_WIN32(ERROR_NOT_SAME_DEVICE).
     private const int Exdev = 18;
-
-    // Windows reports HRESULT_FROM_WIN32(error).
-    private const int WinDiskFull = unchecked((int)0x80070070);
-    private const int WinHandleDiskFull = unchecked((int)0x80070027);
     private const int WinNotSameDevice = unchecked((int)0x80070011);
 
     /// <summary>True when <paramref name="exception"/> says the disk (or the user's quota) is full.</summary>
-    public static bool IsOutOfSpace(IOException exception)
-    {
-        var code = exception.HResult;
-        if (OperatingSystem.IsWindows())
-        {
-            return code is WinDiskFull or WinHandleDiskFull;
-        }
-
-        return code == Enospc || code == (OperatingSystem.IsLinux() ? EdquotLinux : EdquotBsd);
-    }
+    public static bool IsOutOfSpace(IOException exception) => DiskErrors.IsOutOfSpace(exception);
 
     /// <summary>True when a rename failed because source and destination are on different file systems.</summary>
     public static bool IsCrossDevice(IOException exception) =>

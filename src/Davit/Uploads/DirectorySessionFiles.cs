@@ -23,14 +23,6 @@ internal sealed class DirectorySessionFiles(string folder)
     private const string TempExtension = ".tmp";
     private const int IdLength = 32;
 
-    // errno values: ENOSPC is 28 everywhere; EDQUOT is 122 on Linux and 69 on macOS/BSD. Windows reports
-    // HRESULT_FROM_WIN32 of ERROR_DISK_FULL or ERROR_HANDLE_DISK_FULL.
-    private const int Enospc = 28;
-    private const int EdquotLinux = 122;
-    private const int EdquotBsd = 69;
-    private const int WinDiskFull = unchecked((int)0x80070070);
-    private const int WinHandleDiskFull = unchecked((int)0x80070027);
-
     private static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
 
     /// <summary>The folder the files are in.</summary>
@@ -52,21 +44,7 @@ internal sealed class DirectorySessionFiles(string folder)
     private string TempPath(string id) => Path.Join(Folder, id + TempExtension);
 
     /// <summary>True when <paramref name="exception"/> says the disk (or the user's quota) is full.</summary>
-    public static bool IsOutOfSpace(Exception exception)
-    {
-        if (exception is not IOException)
-        {
-            return false;
-        }
-
-        var code = exception.HResult;
-        if (OperatingSystem.IsWindows())
-        {
-            return code is WinDiskFull or WinHandleDiskFull;
-        }
-
-        return code == Enospc || code == (OperatingSystem.IsLinux() ? EdquotLinux : EdquotBsd);
-    }
+    public static bool IsOutOfSpace(Exception exception) => exception is IOException && DiskErrors.IsOutOfSpace(exception);
 
     /// <summary>The 507 the store answers when space runs out.</summary>
     public static DavException OutOfSpace(Exception inner) =>

@@ -1,7 +1,6 @@
 using System.IO.Pipelines;
 using Davit.Engine;
 using Davit.Http;
-using Davit.Properties;
 using Davit.Storage;
 using Microsoft.AspNetCore.Http;
 
@@ -38,10 +37,7 @@ internal static class PartialUpdate
             await producer;
         }
 
-        context.Response.StatusCode = StatusCodes.Status204NoContent;
-        context.Response.Headers.ETag = LiveProperties.QuoteETag(file.ETag);
-        context.Response.Headers.LastModified = LiveProperties.FormatHttpDate(file.ModifiedUtc);
-        context.Response.ContentLength = 0;
+        UploadCoordinator.Answer(context.Response, file, StatusCodes.Status204NoContent);
     }
 
     private static async Task ProduceAsync(IFile file, UploadRange range, long oldLength, Stream body, PipeWriter writer, CancellationToken cancellationToken)

@@ -1,7 +1,6 @@
 using Davit.Engine;
 using Davit.Engine.Methods;
 using Davit.Http;
-using Davit.Properties;
 using Davit.Storage;
 using Microsoft.AspNetCore.Http;
 
@@ -193,11 +192,11 @@ internal static class UploadCoordinator
             ?? throw new DavException(StatusCodes.Status500InternalServerError, "The adopted file cannot be found.");
     }
 
-    private static void Answer(HttpResponse response, IFile file, int status)
+    /// <summary>The answer to a write that stored content: the status, the new validators, no body.</summary>
+    internal static void Answer(HttpResponse response, IFile file, int status)
     {
         response.StatusCode = status;
-        response.Headers.ETag = LiveProperties.QuoteETag(file.ETag);
-        response.Headers.LastModified = LiveProperties.FormatHttpDate(file.ModifiedUtc);
+        ContentSender.WriteValidators(response, file);
         response.ContentLength = 0;
     }
 }

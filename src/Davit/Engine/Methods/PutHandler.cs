@@ -1,5 +1,4 @@
 using Davit.Http;
-using Davit.Properties;
 using Davit.Uploads;
 using Davit.Storage;
 using Microsoft.AspNetCore.Http;
@@ -81,22 +80,16 @@ internal sealed class PutHandler : IMethodHandler
     private static async ValueTask PutDirectAsync(DavContext context, Stream body, long length)
     {
         var contentType = context.Request.ContentType;
-        IFile file;
         if (context.Item is IFile existing)
         {
             await existing.WriteAsync(body, contentType, 0, length, context.Aborted);
-            file = existing;
-            context.Response.StatusCode = StatusCodes.Status204NoContent;
+            UploadCoordinator.Answer(context.Response, existing, StatusCodes.Status204NoContent);
         }
         else
         {
             var parent = await Parents.RequireAsync(context, context.Path);
-            file = await parent.CreateFileAsync(context.Path.Name, body, contentType, length, context.Aborted);
-            context.Response.StatusCode = StatusCodes.Status201Created;
+            var file = await parent.CreateFileAsync(context.Path.Name, body, contentType, length, context.Aborted);
+            UploadCoordinator.Answer(context.Response, file, StatusCodes.Status201Created);
         }
-
-        context.Response.Headers.ETag = LiveProperties.QuoteETag(file.ETag);
-        context.Response.Headers.LastModified = LiveProperties.FormatHttpDate(file.ModifiedUtc);
-        context.Response.ContentLength = 0;
     }
 }
