@@ -230,6 +230,21 @@ public abstract partial class HttpConformanceTests
     }
 
     [Fact]
+    public async Task Deleting_A_Folder_Discards_The_Uploads_In_Progress_Below_It()
+    {
+        await Client.SendAsync("MKCOL", "gone/");
+        var bytes = RandomNumberGenerator.GetBytes(1000);
+        await PutSegmentAsync("gone/part.bin", bytes, 0, 499, "1000");
+        await PutSegmentAsync("kept.bin", bytes, 0, 499, "1000");
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.DeleteAsync("gone/")).StatusCode);
+
+        await Client.SendAsync("MKCOL", "gone/");
+        Assert.Empty(await ProgressAsync("gone/"));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await PutSegmentAsync("gone/part.bin", bytes, 500, 999, "1000")).StatusCode);
+        Assert.Equal(500, (await ProgressAsync("kept.bin"))[Href("kept.bin")].Bytes);
+    }
+
+    [Fact]
     public async Task Every_Segment_Needs_The_Lock_Token()
     {
         var bytes = RandomNumberGenerator.GetBytes(1000);

@@ -32,6 +32,15 @@ internal sealed class DeleteHandler : IMethodHandler
             await context.Locks.RemoveTreeAsync(item.Path, context.Aborted);
         }
 
+        // Nor do uploads in progress below it: finishing one later must not bring a file back into a deleted tree.
+        if (context.Uploads is { } uploads)
+        {
+            foreach (var session in await uploads.Sessions.ListAsync(item.Path, context.Now, context.Aborted))
+            {
+                await uploads.Sessions.DeleteAsync(session, context.Aborted);
+            }
+        }
+
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 }
