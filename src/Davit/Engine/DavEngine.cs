@@ -83,6 +83,12 @@ internal sealed class DavEngine
         }
         catch (Exception ex) when (http.RequestAborted.IsCancellationRequested && ex is OperationCanceledException or IOException)
         {
+            // Nobody reads an answer now; 499 (client closed request, as Kestrel logs it) keeps the log line honest.
+            if (!http.Response.HasStarted)
+            {
+                http.Response.StatusCode = 499;
+            }
+
             Log.RequestAborted(logger, method, logPath);
         }
         catch (DavException ex)

@@ -1,6 +1,6 @@
 using Davit.Http;
-using Davit.Uploads;
 using Davit.Storage;
+using Davit.Uploads;
 using Microsoft.AspNetCore.Http;
 
 namespace Davit.Engine.Methods;
