@@ -33,18 +33,7 @@ public abstract partial class LockStoreConformanceTests : IAsyncLifetime
 
     /// <summary>Releases a lock store made by <see cref="CreateLockStoreAsync"/>; disposes it when it is
     /// disposable.</summary>
-    protected virtual async ValueTask DisposeLockStoreAsync(ILockStore store)
-    {
-        switch (store)
-        {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync();
-                break;
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-        }
-    }
+    protected virtual ValueTask DisposeLockStoreAsync(ILockStore store) => Disposal.DisposeIfDisposableAsync(store);
 
     /// <inheritdoc />
     public async Task InitializeAsync() => locks = await CreateLockStoreAsync();

@@ -18,18 +18,7 @@ public abstract partial class StoreConformanceTests : IAsyncLifetime
     protected abstract ValueTask<IDavStore> CreateStoreAsync();
 
     /// <summary>Releases a store made by <see cref="CreateStoreAsync"/>; disposes it when it is disposable.</summary>
-    protected virtual async ValueTask DisposeStoreAsync(IDavStore store)
-    {
-        switch (store)
-        {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync();
-                break;
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-        }
-    }
+    protected virtual ValueTask DisposeStoreAsync(IDavStore store) => Disposal.DisposeIfDisposableAsync(store);
 
     /// <inheritdoc />
     public async Task InitializeAsync() => store = await CreateStoreAsync();

@@ -42,18 +42,7 @@ public abstract partial class UploadSessionStoreConformanceTests : IAsyncLifetim
 
     /// <summary>Releases a store made by <see cref="CreateSessionStoreAsync"/> or
     /// <see cref="ReopenSessionStoreAsync"/>, and its storage; disposes it when it is disposable.</summary>
-    protected virtual async ValueTask DisposeSessionStoreAsync(IUploadSessionStore store)
-    {
-        switch (store)
-        {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync();
-                break;
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-        }
-    }
+    protected virtual ValueTask DisposeSessionStoreAsync(IUploadSessionStore store) => Disposal.DisposeIfDisposableAsync(store);
 
     /// <inheritdoc />
     public async Task InitializeAsync() => sessions = await CreateSessionStoreAsync();
