@@ -25,19 +25,8 @@ done
 server_dll="$work/build/bin/Davit.Server/release/Davit.Server.dll"
 bomb_dll="$work/build/bin/LockBomb/release/LockBomb.dll"
 
-# Started in this shell (never inside $(...)), so the EXIT trap knows every pid.
-start_davit() { # store, root; sets $port
-    local log="$work/davit-$1.out"
-    port=""
-    dotnet "$server_dll" --store "$1" --root "$2" --urls http://127.0.0.1:0 >"$log" 2>&1 &
-    pids+=($!)
-    for _ in $(seq 300); do
-        port=$(grep -oE 'Now listening on: http://127\.0\.0\.1:[0-9]+' "$log" | head -n1 | sed -E 's/.*://' || true)
-        [[ -n $port ]] && return
-        sleep 0.1
-    done
-    echo "server did not start" >&2; cat "$log" >&2; exit 1
-}
+source "$repo/bench/common.sh"
+start_davit() { start_server "$1" --store "$1" --root "$2"; } # store, root; sets $port
 
 bomb() { # port -> "pairs/s errors"
     local out

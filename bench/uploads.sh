@@ -101,22 +101,11 @@ else:
     sys.exit(f"unknown mode {mode}")
 PY
 
-# Started in this shell (never inside $(...)), so the EXIT trap knows every pid. Sets $port and $server_pid.
-start_davit() { # name [uploads folder, default $work/uploads-<name>]
-    local log="$work/davit-$1.out"
+source "$repo/bench/common.sh"
+start_davit() { # name [uploads folder, default $work/uploads-<name>]; sets $port and $server_pid
     local uploads=${2:-$work/uploads-$1}
-    port=""
     mkdir -p "$work/root-$1" "$uploads"
-    dotnet "$server_dll" --root "$work/root-$1" --Davit:Engine:UploadsFolder "$uploads" \
-        --urls http://127.0.0.1:0 >"$log" 2>&1 &
-    server_pid=$!
-    pids+=("$server_pid")
-    for _ in $(seq 300); do
-        port=$(grep -oE 'Now listening on: http://127\.0\.0\.1:[0-9]+' "$log" | head -n1 | sed -E 's/.*://' || true)
-        [[ -n $port ]] && return
-        sleep 0.1
-    done
-    echo "server did not start" >&2; cat "$log" >&2; exit 1
+    start_server "$1" --root "$work/root-$1" --Davit:Engine:UploadsFolder "$uploads"
 }
 
 now() { date +%s.%N; }
