@@ -1,4 +1,3 @@
-using System.Data;
 using System.Globalization;
 using System.Text;
 using Davit.Locking;
@@ -22,7 +21,7 @@ internal sealed class LockRepository(MetadataDatabase database)
 
     /// <summary>Adds <paramref name="newLock"/> unless a live lock conflicts; returns the conflicting locks.</summary>
     public ValueTask<IReadOnlyList<ActiveLock>> TryAddAsync(ActiveLock newLock, DateTimeOffset now, CancellationToken cancellationToken) =>
-        WriteAsync<IReadOnlyList<ActiveLock>>(async (connection, transaction) =>
+        database.WriteAsync<IReadOnlyList<ActiveLock>>(async (connection, transaction) =>
         {
             await using (var purge = Command(connection, transaction, "DELETE FROM locks WHERE expires <= $now;"))
             {
@@ -69,7 +68,7 @@ internal sealed class LockRepository(MetadataDatabase database)
     }
 
     public ValueTask<ActiveLock?> RefreshAsync(string token, TimeSpan timeout, DateTimeOffset expiresUtc, DateTimeOffset now, CancellationToken cancellationToken) =>
-        WriteAsync(async (connection, transaction) =>
+        database.WriteAsync(async (connection, transaction) =>
         {
             // One statement: the lock cannot expire or vanish between the check and the update.
             await using var command = Command(connection, transaction,
@@ -82,7 +81,7 @@ internal sealed class LockRepository(MetadataDatabase database)
         }, cancellationToken);
 
     public ValueTask<bool> RemoveAsync(string token, DateTimeOffset now, CancellationToken cancellationToken) =>
-        WriteAsync(async (connection, transaction) =>
+        database.WriteAsync(async (connection, transaction) =>
         {
             // An expired row goes too (it is garbage anyway), but only a live one counts as removed.
             await using var command = Command(connection, transaction, "DELETE FROM locks WHERE token = $token RETURNING expires > $now;");
@@ -92,7 +91,7 @@ internal sealed class LockRepository(MetadataDatabase database)
         }, cancellationToken);
 
     public async ValueTask RemoveTreeAsync(DavPath path, CancellationToken cancellationToken) =>
-        await WriteAsync(async (connection, transaction) =>
+        await database.WriteAsync(async (connection, transaction) =>
         {
             await using var command = Command(connection, transaction, $"DELETE FROM locks WHERE {Subtree.Filter(path, "root")};");
             Subtree.Bind(command.Parameters, path);
@@ -164,27 +163,6 @@ internal sealed class LockRepository(MetadataDatabase database)
         command.Transaction = transaction;
         command.CommandText = sql;
         return command;
-    }
-
-    /// <summary>
-    /// Runs <paramref name="work"/> in a transaction begun with BEGIN IMMEDIATE: it holds the database's write lock
-    /// from its first statement, so no other connection, in this process or another, writes between its reads and
-    /// its writes. Waiting writers queue on the busy timeout.
-    /// </summary>
-    private async ValueTask<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, ValueTask<T>> work, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var connection = await database.OpenAsync(cancellationToken);
-            await using var transaction = connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
-            var result = await work(connection, transaction);
-            await transaction.CommitAsync(cancellationToken);
-            return result;
-        }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == MetadataDatabase.SqliteFull)
-        {
-            throw new DavException(507, "The metadata database is out of space.", null, ex);
-        }
     }
 
     // The engine grants whole seconds (RFC 4918 §10.7 "Second-n"); anything finer is not kept.

@@ -1,3 +1,5 @@
+using System.Data;
+using Davit.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Davit.FileSystem;
@@ -6,6 +8,13 @@ namespace Davit.FileSystem;
 /// The embedded SQLite database holding the store's metadata. Hands out one pooled connection per operation, so
 /// parallel requests never share a connection; WAL lets readers run while one writer commits.
 /// </summary>
+/// <remarks>
+/// Writers in this process queue on an async gate before they ask SQLite for its write lock. Left to SQLite alone,
+/// a writer that finds the lock taken sleeps in its busy handler (1 ms, then 2, 5, 10 ... 100 ms) and polls again,
+/// so under many concurrent writers most of the time is spent asleep with the database idle (bench/lockbomb.sh:
+/// 263 LOCK/UNLOCK pairs/s without the gate, about 1000 with it). Writers in other processes sharing the file
+/// still meet on SQLite's lock and busy timeout.
+/// </remarks>
 internal sealed class MetadataDatabase : IDisposable
 {
     /// <summary>SQLITE_FULL: the database could not grow.</summary>
@@ -55,6 +64,7 @@ internal sealed class MetadataDatabase : IDisposable
     });
 
     private readonly string connectionString;
+    private readonly SemaphoreSlim writeGate = new(1, 1);
 
     public MetadataDatabase(string path)
     {
@@ -85,6 +95,32 @@ internal sealed class MetadataDatabase : IDisposable
         {
             await connection.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction begun with BEGIN IMMEDIATE and commits it. The transaction holds
+    /// the database's write lock from its first statement, so no other connection, in this process or another,
+    /// writes between its reads and its writes. A full database becomes a 507.
+    /// </summary>
+    public async ValueTask<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, ValueTask<T>> work, CancellationToken cancellationToken)
+    {
+        await writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
+            var result = await work(connection, transaction);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteFull)
+        {
+            throw new DavException(507, "The metadata database is out of space.", null, ex);
+        }
+        finally
+        {
+            writeGate.Release();
         }
     }
 

@@ -110,18 +110,10 @@ internal sealed class PropertyRepository(MetadataDatabase database)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async ValueTask InTransactionAsync(Func<SqliteConnection, SqliteTransaction, ValueTask> work, CancellationToken cancellationToken)
-    {
-        try
+    private async ValueTask InTransactionAsync(Func<SqliteConnection, SqliteTransaction, ValueTask> work, CancellationToken cancellationToken) =>
+        await database.WriteAsync(async (connection, transaction) =>
         {
-            await using var connection = await database.OpenAsync(cancellationToken);
-            await using var transaction = connection.BeginTransaction();
             await work(connection, transaction);
-            await transaction.CommitAsync(cancellationToken);
-        }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == MetadataDatabase.SqliteFull)
-        {
-            throw new DavException(507, "The metadata database is out of space.", null, ex);
-        }
-    }
+            return true;
+        }, cancellationToken);
 }
