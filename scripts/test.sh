@@ -1,20 +1,30 @@
 #!/usr/bin/env bash
-# Runs every test: builds the solution, runs all .NET test projects, then litmus (suites basic, copymove, props, locks
-# and http) against a real server for each store. Needs only the .NET SDK; litmus, curl and aria2c are installed from
-# Debian's packages when missing. Ends with "tests: N passed, N failed" and a non-zero exit when anything failed.
+# Runs every test: builds the solution, runs all .NET test projects, then, against a real server for each store,
+# litmus (suites basic, copymove, props, locks, http and largefile) and lockbomb (tests/lockbomb: many threads locking
+# and unlocking through the neon client library). Needs only the .NET SDK: curl, aria2c, a C compiler and neon's
+# headers are installed from Debian's packages when missing, and litmus is built from Debian's source package (pinned
+# by version and SHA-256; Debian's binary package is 0.13, which lacks largefile). Ends with
+# "tests: N passed, N failed" and a non-zero exit when anything failed.
 #
-# Outputs (logs, test results, litmus traces) go to .test-output/. Set DAVIT_ARTIFACTS=/some/dir to build into
-# that folder instead of the projects' bin/ folders.
+# Outputs (logs, test results, litmus traces) go to .test-output/; the litmus build is kept in .tools/ for the next
+# run. Set DAVIT_ARTIFACTS=/some/dir to build into that folder instead of the projects' bin/ folders.
 set -euo pipefail
 
 started=$SECONDS
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out="$repo/.test-output"
-litmus_suites="basic copymove props locks http"
+litmus_suites="basic copymove props locks http largefile"
+litmus_version=0.17
+litmus_sha256=686c272ce757cc9d9e83f07ae16ecc83393172b1205559765528d9755eb0221c
+litmus_source="http://deb.debian.org/debian/pool/main/l/litmus/litmus_${litmus_version}.orig.tar.gz"
+lockbomb_threads=20
+lockbomb_iterations=500
+tools="$repo/.tools"
 stores="filesystem memory"
 server_start_timeout=60
 server_stop_timeout=10
 litmus_timeout=900
+lockbomb_timeout=600
 
 passed=0
 failed=0
@@ -52,22 +62,88 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # --- tools -----------------------------------------------------------------------------------------------------
-install_tools() {
-    local missing=() sudo=()
-    command -v litmus >/dev/null 2>&1 || missing+=(litmus)
-    command -v curl >/dev/null 2>&1 || missing+=(curl)
-    command -v aria2c >/dev/null 2>&1 || missing+=(aria2)
-    ((${#missing[@]} == 0)) && return 0
-    say "installing ${missing[*]} from Debian's packages"
+sudo=()
+apt_install() {
+    say "installing $* from Debian's packages"
     if [[ $(id -u) -ne 0 ]]; then
         if ! command -v sudo >/dev/null 2>&1; then
-            echo "test.sh: ${missing[*]} missing; run as root or install sudo (Debian: apt-get install ${missing[*]})" >&2
+            echo "test.sh: $* missing; run as root or install sudo (Debian: apt-get install $*)" >&2
             exit 1
         fi
         sudo=(sudo)
     fi
     "${sudo[@]}" apt-get update
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@"
+}
+
+install_tools() {
+    local missing=()
+    command -v curl >/dev/null 2>&1 || missing+=(curl)
+    command -v aria2c >/dev/null 2>&1 || missing+=(aria2)
+    command -v gcc >/dev/null 2>&1 || missing+=(gcc)
+    command -v make >/dev/null 2>&1 || missing+=(make)
+    command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+    [[ -e /usr/include/stdio.h ]] || missing+=(libc6-dev)
+    [[ -e /usr/include/expat.h ]] || missing+=(libexpat1-dev)
+    pkg-config --exists neon 2>/dev/null || missing+=(libneon27-gnutls-dev)
+    ((${#missing[@]} == 0)) || apt_install "${missing[@]}"
+}
+
+# Builds litmus from Debian's source package into .tools/ (once; later runs reuse it), with the neon copy it bundles.
+# Sets litmus_bin. When the pinned source cannot be fetched (Debian keeps only current versions in its pool), falls
+# back to Debian's binary package, litmus 0.13, which has no largefile suite, and says so.
+litmus_bin=""
+prepare_litmus() {
+    local prefix="$tools/litmus-$litmus_version" work
+    if [[ -x $prefix/bin/litmus && -x $prefix/libexec/litmus/largefile ]]; then
+        litmus_bin="$prefix/bin/litmus"
+        return 0
+    fi
+
+    say "building litmus $litmus_version from Debian's source package"
+    work=$(mktemp -d)
+    if ! curl -fsS -m 300 -o "$work/litmus.tar.gz" "$litmus_source"; then
+        rm -rf "$work"
+        say "NOTE: $litmus_source could not be fetched; using Debian's litmus package (0.13) without largefile"
+        command -v litmus >/dev/null 2>&1 || apt_install litmus
+        litmus_bin=litmus
+        litmus_suites="${litmus_suites/ largefile/}"
+        return 0
+    fi
+    if ! echo "$litmus_sha256  $work/litmus.tar.gz" | sha256sum -c --quiet -; then
+        rm -rf "$work"
+        echo "test.sh: $litmus_source does not have the pinned SHA-256 $litmus_sha256" >&2
+        exit 1
+    fi
+
+    rm -rf "$prefix" "$prefix.partial"
+    mkdir -p "$tools"
+    if ! (tar xzf "$work/litmus.tar.gz" -C "$work" && cd "$work/litmus-$litmus_version" &&
+        ./configure --prefix="$prefix.partial" --with-included-neon --with-expat &&
+        make && make largefile && make install && cp largefile "$prefix.partial/libexec/litmus/" &&
+        sed -i "s#$prefix.partial#$prefix#g" "$prefix.partial/bin/litmus") >"$out/litmus-build.log" 2>&1; then
+        rm -rf "$work"
+        echo "test.sh: building litmus failed (see $out/litmus-build.log)" >&2
+        exit 1
+    fi
+    rm -rf "$work"
+    mv "$prefix.partial" "$prefix"
+    litmus_bin="$prefix/bin/litmus"
+}
+
+# Builds tests/lockbomb against Debian's neon. Sets lockbomb_bin, or leaves it empty and records a problem.
+lockbomb_bin=""
+build_lockbomb() {
+    say "building lockbomb (tests/lockbomb)"
+    # shellcheck disable=SC2046 # pkg-config prints several words on purpose
+    if gcc -O2 -Wall -Wextra -Werror $(pkg-config --cflags neon) -o "$out/lockbomb" "$repo/tests/lockbomb/lockbomb.c" \
+        $(pkg-config --libs neon) -lpthread >"$out/lockbomb-build.log" 2>&1; then
+        lockbomb_bin="$out/lockbomb"
+    else
+        cat "$out/lockbomb-build.log" >&2
+        problem "lockbomb did not build (see $out/lockbomb-build.log)"
+        failed=$((failed + 1))
+    fi
 }
 
 # --- build and .NET tests ----------------------------------------------------------------------------------------
@@ -111,8 +187,9 @@ run_dotnet_tests() {
     fi
 }
 
-# --- litmus ------------------------------------------------------------------------------------------------------
-# Starts the built server for one store, runs litmus against it, stops it, and counts the suites' results.
+# --- litmus and lockbomb ------------------------------------------------------------------------------------------
+# Starts the built server for one store, runs litmus and then lockbomb against it, stops it, and counts the results
+# (each litmus test, and lockbomb as one test).
 run_litmus() {
     local store=$1 dir="$out/litmus-$store" port="" waited=0
     rm -rf "$dir"
@@ -144,7 +221,14 @@ run_litmus() {
         "$(curl -s -o /dev/null -m 10 -X OPTIONS -w '%{http_code}' "$url" || true)"
 
     # litmus writes debug.log into the current directory. -k runs every suite even after a failure.
-    (cd "$dir" && TESTS="$litmus_suites" timeout "$litmus_timeout" litmus -k "$url") >"$dir/litmus.out" 2>&1 || true
+    (cd "$dir" && TESTS="$litmus_suites" timeout "$litmus_timeout" "$litmus_bin" -k "$url") >"$dir/litmus.out" 2>&1 || true
+
+    local bomb=""
+    if [[ -n $lockbomb_bin ]]; then
+        timeout "$lockbomb_timeout" "$lockbomb_bin" "$url" "$lockbomb_threads" "$lockbomb_iterations" \
+            >"$dir/lockbomb.out" 2>&1 || true
+        bomb=$(grep -E '^lockbomb: ' "$dir/lockbomb.out" | tail -n1 || true)
+    fi
 
     stop_server
     if ((stopped_code != 0)); then
@@ -170,6 +254,17 @@ run_litmus() {
         fi
     done
     grep -E 'WARNING|FAIL|skipped' "$dir/litmus.out" | sed "s/^/$store: /" || true
+
+    if [[ -n $lockbomb_bin ]]; then
+        printf '%-10s %s\n' "$store" "${bomb:-lockbomb: no result}"
+        if [[ $bomb == "lockbomb: ok "* ]]; then
+            passed=$((passed + 1))
+        else
+            sed "s/^/$store: /" "$dir/lockbomb.out"
+            problem "lockbomb ($store) failed (see $dir/lockbomb.out)"
+            failed=$((failed + 1))
+        fi
+    fi
 }
 
 # --- main --------------------------------------------------------------------------------------------------------
@@ -177,6 +272,8 @@ cd "$repo"
 rm -rf "$out"
 mkdir -p "$out"
 install_tools
+prepare_litmus
+build_lockbomb
 
 say "dotnet build (Release)"
 if ! dotnet build "$repo/Davit.slnx" -c Release "${artifacts[@]}" 2>&1 | tee "$out/build.log"; then
