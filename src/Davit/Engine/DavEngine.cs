@@ -56,30 +56,79 @@ internal sealed class DavEngine
         }.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    public async Task ProcessAsync(HttpContext http, DavMount mount)
+    public Task ProcessAsync(HttpContext http, DavMount mount) => RunAsync(http, async request =>
+    {
+        if (!handlers.TryGetValue(http.Request.Method, out var handler))
+        {
+            throw new DavException(StatusCodes.Status501NotImplemented, $"The method {http.Request.Method} is not implemented.");
+        }
+
+        var (path, hrefPrefix) = ResolvePath(http, mount);
+        var store = http.RequestServices.GetRequiredService<IDavStore>();
+        var context = request.Context = new DavContext(http, store, options, logger, hrefPrefix, path)
+        {
+            Time = time,
+            Locks = LockStore(http, store),
+            Uploads = Uploads(http, store),
+        };
+        context.Item = await context.ResolveAsync(path);
+        if (CheckPreconditions(context))
+        {
+            await LockManager.CheckAsync(context);
+            await handler.HandleAsync(context);
+        }
+    });
+
+    /// <summary>
+    /// Answers OPTIONS and PROPFIND at <paramref name="parentSegments"/>, a path above the mount ("/" when the store
+    /// is mounted at "/dav"): the Windows mini-redirector asks there before it maps a drive, and gives up on a 404.
+    /// OPTIONS advertises what the mount offers; PROPFIND describes a read-only collection whose one member is the
+    /// next collection on the way to the mount.
+    /// </summary>
+    public Task ProcessAboveMountAsync(HttpContext http, DavMount mount, string[] parentSegments) => RunAsync(http, async request =>
+    {
+        var store = http.RequestServices.GetRequiredService<IDavStore>();
+        var mountSegments = mount.Prefix.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var root = await store.GetHierarchyItemAsync(DavPath.Root, new DavRequestContext(http), http.RequestAborted);
+        var created = root?.CreatedUtc ?? DateTimeOffset.UnixEpoch;
+        var modified = root?.ModifiedUtc ?? DateTimeOffset.UnixEpoch;
+        var here = (http.Request.PathBase.Value ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries).Concat(parentSegments);
+        // No locks or uploads live up here, whatever the store holds; OPTIONS still tells what the mount offers.
+        var context = request.Context = new DavContext(http, store, options, logger, PathCodec.EncodePath(here.ToArray()), DavPath.Root)
+        {
+            Time = time,
+            Item = new MountParentFolder(DavPath.Root, mountSegments[parentSegments.Length], created, modified),
+        };
+
+        if (HttpMethods.IsOptions(http.Request.Method))
+        {
+            OptionsHandler.Advertise(http.Response, LockStore(http, store) is not null, Uploads(http, store) is not null);
+            http.Response.Headers.Allow = "OPTIONS, PROPFIND";
+            http.Response.StatusCode = StatusCodes.Status200OK;
+            http.Response.ContentLength = 0;
+            return;
+        }
+
+        await handlers["PROPFIND"].HandleAsync(context);
+    });
+
+    /// <summary>Holds the request's context once it exists, for the log line.</summary>
+    private sealed class RequestState
+    {
+        public DavContext? Context { get; set; }
+    }
+
+    /// <summary>Runs <paramref name="work"/> and turns every failure into a response, in this one place.</summary>
+    private async Task RunAsync(HttpContext http, Func<RequestState, Task> work)
     {
         var started = time.GetTimestamp();
         var method = http.Request.Method;
         var logPath = http.Request.PathBase.Add(http.Request.Path).ToString();
-        DavContext? context = null;
+        var request = new RequestState();
         try
         {
             LiftBodyLimit(http);
-            if (!handlers.TryGetValue(method, out var handler))
-            {
-                throw new DavException(StatusCodes.Status501NotImplemented, $"The method {method} is not implemented.");
-            }
-
-            var (path, hrefPrefix) = ResolvePath(http, mount);
-            var store = http.RequestServices.GetRequiredService<IDavStore>();
-            var locks = options.EnableLocking ? store as ILockStore ?? http.RequestServices.GetService<ILockStore>() : null;
-            context = new DavContext(http, store, options, logger, hrefPrefix, path) { Time = time, Locks = locks, Uploads = Uploads(http, store) };
-            context.Item = await context.ResolveAsync(path);
-            if (CheckPreconditions(context))
-            {
-                await LockManager.CheckAsync(context);
-                await handler.HandleAsync(context);
-            }
+            await work(request);
         }
         catch (Exception ex) when (http.RequestAborted.IsCancellationRequested && ex is OperationCanceledException or IOException)
         {
@@ -119,7 +168,7 @@ internal sealed class DavEngine
         finally
         {
             var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
-            Log.RequestCompleted(logger, method, logPath, http.Response.StatusCode, context?.BytesSent ?? 0, elapsed);
+            Log.RequestCompleted(logger, method, logPath, http.Response.StatusCode, request.Context?.BytesSent ?? 0, elapsed);
         }
     }
 
@@ -152,6 +201,9 @@ internal sealed class DavEngine
                 return true;
         }
     }
+
+    private ILockStore? LockStore(HttpContext http, IDavStore store) =>
+        options.EnableLocking ? store as ILockStore ?? http.RequestServices.GetService<ILockStore>() : null;
 
     private UploadServices? Uploads(HttpContext http, IDavStore store)
     {

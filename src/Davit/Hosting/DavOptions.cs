@@ -49,6 +49,15 @@ public sealed class DavOptions
     public bool OmitLockRoot { get; set; }
 
     /// <summary>
+    /// When the store is mounted below the host's root ("/dav"), <c>MapWebDav</c> also answers OPTIONS and PROPFIND
+    /// at every path above the mount ("/" and, for "/a/b", "/a"): the Windows mini-redirector asks there first and
+    /// will not map a drive on a 404. OPTIONS gets the mount's DAV classes; PROPFIND a read-only collection holding the
+    /// next one down. Those routes rank below the application's own, so an application that answers there itself
+    /// still does. Default true.
+    /// </summary>
+    public bool AnswerAboveMount { get; set; } = true;
+
+    /// <summary>
     /// Resumable and partial uploads (Content-Range PUT, the upload-progress REPORT, CANCELUPLOAD). On by default;
     /// off, a PUT with Content-Range gets 400 and OPTIONS leaves out "resumable-upload".
     /// </summary>

@@ -12,14 +12,21 @@ internal sealed class OptionsHandler : IMethodHandler
     public ValueTask HandleAsync(DavContext context)
     {
         var headers = context.Response.Headers;
-        // "resumable-upload" is how the seed's clients find Content-Range PUT and the upload-progress REPORT.
-        headers["DAV"] = (context.Locks is null ? "1" : "1, 2") + (context.Uploads is null ? string.Empty : ", resumable-upload");
-        // Makes MS Office and the Windows mini-redirector treat the server as WebDAV (and edit, not just view).
-        headers["MS-Author-Via"] = "DAV";
+        Advertise(context.Response, context.Locks is not null, context.Uploads is not null);
         headers.Allow = string.Join(", ", AllowedMethods(context.Item, context.Locks is not null, context.Uploads is not null));
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentLength = 0;
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The DAV compliance classes and MS-Author-Via, as every OPTIONS answer carries them.</summary>
+    internal static void Advertise(HttpResponse response, bool locking, bool uploads)
+    {
+        var headers = response.Headers;
+        // "resumable-upload" is how the seed's clients find Content-Range PUT and the upload-progress REPORT.
+        headers["DAV"] = (locking ? "1, 2" : "1") + (uploads ? ", resumable-upload" : string.Empty);
+        // Makes MS Office and the Windows mini-redirector treat the server as WebDAV (and edit, not just view).
+        headers["MS-Author-Via"] = "DAV";
     }
 
     internal static IEnumerable<string> AllowedMethods(IHierarchyItem? item, bool locking, bool uploads)
@@ -48,9 +55,18 @@ internal sealed class OptionsHandler : IMethodHandler
             yield return "POST";
         }
 
-        yield return "DELETE";
+        // The root can be copied from, but neither deleted nor moved (both answer 403).
+        if (!item.Path.IsRoot)
+        {
+            yield return "DELETE";
+        }
+
         yield return "COPY";
-        yield return "MOVE";
+        if (!item.Path.IsRoot)
+        {
+            yield return "MOVE";
+        }
+
         yield return "PROPFIND";
         if (item is IDeadProperties)
         {
