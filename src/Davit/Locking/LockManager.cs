@@ -5,6 +5,7 @@ using Davit.Storage;
 using Davit.Xml;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
+using XName = System.Xml.Linq.XName;
 
 namespace Davit.Locking;
 
@@ -81,7 +82,10 @@ internal static class LockManager
                 await RequireAsync(context, submitted, path, tree: false);
                 await RequireMembershipAsync(context, submitted, path);
                 break;
-            case "PROPPATCH" or "CANCELUPLOAD":
+            case "PROPPATCH":
+                // Checked by the handler once it knows which properties are written (RequirePropertyWriteAsync).
+                break;
+            case "CANCELUPLOAD":
                 await RequireAsync(context, submitted, path, tree: false);
                 break;
             case "DELETE":
@@ -118,6 +122,40 @@ internal static class LockManager
             await RequireMembershipAsync(context, submitted, path);
         }
     }
+
+    /// <summary>
+    /// The lock check for a PROPPATCH writing <paramref name="names"/>: the locks covering the resource need a
+    /// token, with one exception for MS Office, which updates its <c>urn:schemas-microsoft-com:</c> properties
+    /// (Win32 times and attributes) without the token of the lock it holds. When every property written is in that
+    /// namespace, the request is authenticated, and every lock covering the resource was taken by that same user,
+    /// no token is needed. Anonymous requests never get the exception: without a user, "the lock's owner" means
+    /// only "whoever has the token".
+    /// </summary>
+    public static async ValueTask RequirePropertyWriteAsync(DavContext context, IReadOnlyCollection<XName> names)
+    {
+        if (context.Locks is null)
+        {
+            return;
+        }
+
+        var user = Principal(context);
+        if (user is not null && names.Count > 0 && names.All(n => n.NamespaceName == MicrosoftNamespace))
+        {
+            var locks = await context.Locks.FindAsync(context.Path, false, context.Now, context.Aborted);
+            if (locks.All(l => string.Equals(l.Principal, user, StringComparison.Ordinal)))
+            {
+                return;
+            }
+        }
+
+        await RequireAsync(context, context.If?.SubmittedTokens ?? new HashSet<string>(), context.Path, tree: false);
+    }
+
+    /// <summary>The authenticated user's name, as locks record it; null when anonymous.</summary>
+    public static string? Principal(DavContext context) =>
+        context.Http.User.Identity is { IsAuthenticated: true } identity ? identity.Name : null;
+
+    private const string MicrosoftNamespace = "urn:schemas-microsoft-com:";
 
     private static async ValueTask RequireDestinationAsync(DavContext context, IReadOnlySet<string> submitted)
     {

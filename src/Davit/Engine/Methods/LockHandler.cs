@@ -43,7 +43,7 @@ internal sealed class LockHandler : IMethodHandler
             scope,
             depth == Depth.Zero ? LockDepth.Zero : LockDepth.Infinity,
             owner,
-            context.Http.User.Identity?.IsAuthenticated == true ? context.Http.User.Identity.Name : null,
+            LockManager.Principal(context),
             timeout,
             timeout == Timeout.InfiniteTimeSpan ? DateTimeOffset.MaxValue : now + timeout);
 

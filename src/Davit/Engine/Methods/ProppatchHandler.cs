@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using Davit.Locking;
 using Davit.Properties;
 using Davit.Storage;
 using Davit.Xml;
@@ -19,6 +20,7 @@ internal sealed class ProppatchHandler : IMethodHandler
         var item = context.Item ?? throw new DavException(StatusCodes.Status404NotFound, "Nothing is mapped at this URL.");
         var updates = ProppatchRequest.Parse(await XmlRequestReader.ReadAsync(context));
         var names = updates.Select(u => u.Name).Distinct().ToList();
+        await LockManager.RequirePropertyWriteAsync(context, names);
 
         Dictionary<XName, int> statuses;
         var refused = names.Where(LiveProperties.IsProtected).ToHashSet();
