@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: builds the solution, runs all .NET test projects, then, against a real server for each store,
 # litmus (suites basic, copymove, props, locks, http and largefile) and lockbomb (tests/lockbomb: many threads locking
-# and unlocking through the neon client library). Needs only the .NET SDK: curl, aria2c, a C compiler and neon's
-# headers are installed from Debian's packages when missing, and litmus is built from Debian's source package (pinned
+# and unlocking through the neon client library). Needs only the .NET SDK: curl, aria2c, strace, a C compiler and
+# neon's headers are installed from Debian's packages when missing, and litmus is built from Debian's source package (pinned
 # by version and SHA-256; Debian's binary package is 0.13, which lacks largefile). Ends with
 # "tests: N passed, N failed" and a non-zero exit when anything failed.
 #
@@ -80,6 +80,7 @@ install_tools() {
     local missing=()
     command -v curl >/dev/null 2>&1 || missing+=(curl)
     command -v aria2c >/dev/null 2>&1 || missing+=(aria2)
+    command -v strace >/dev/null 2>&1 || missing+=(strace)
     command -v gcc >/dev/null 2>&1 || missing+=(gcc)
     command -v make >/dev/null 2>&1 || missing+=(make)
     command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)

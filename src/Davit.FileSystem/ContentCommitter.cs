@@ -1,3 +1,5 @@
+using Davit.Storage;
+
 namespace Davit.FileSystem;
 
 /// <summary>
@@ -13,10 +15,23 @@ internal sealed class ContentCommitter(TimeProvider timeProvider)
     private readonly Lock gate = new();
 
     /// <summary>
-    /// Moves <paramref name="staged"/> to <paramref name="target"/>. With <paramref name="replace"/> false, returns
-    /// false when something already exists there (nothing is replaced).
+    /// Moves <paramref name="staged"/> to <paramref name="target"/> and flushes the folder holding it, so the new
+    /// name survives a power cut once this returns. With <paramref name="replace"/> false, returns false when
+    /// something already exists there (nothing is replaced).
     /// </summary>
     public bool Commit(StagedFile staged, string target, bool replace)
+    {
+        if (!Rename(staged, target, replace))
+        {
+            return false;
+        }
+
+        // Outside the gate: one writer's flush does not hold up another's rename.
+        DirectoryFlush.FlushParent(target);
+        return true;
+    }
+
+    private bool Rename(StagedFile staged, string target, bool replace)
     {
         lock (gate)
         {

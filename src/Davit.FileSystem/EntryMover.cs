@@ -1,11 +1,24 @@
+using Davit.Storage;
+
 namespace Davit.FileSystem;
 
 /// <summary>Renames a directory entry without following it.</summary>
 internal static class EntryMover
 {
     /// <summary>Renames <paramref name="item"/>'s entry to <paramref name="destination"/>; a link moves as a
-    /// link. Never replaces: the engine has already cleared the destination.</summary>
+    /// link. Never replaces: the engine has already cleared the destination. Flushes both folders afterwards, so
+    /// the move survives a power cut once this returns.</summary>
     public static void Move(FsItem item, string destination)
+    {
+        Rename(item, destination);
+        DirectoryFlush.FlushParent(destination);
+        if (!string.Equals(Path.GetDirectoryName(destination), Path.GetDirectoryName(item.EntryPath), StringComparison.Ordinal))
+        {
+            DirectoryFlush.FlushParent(item.EntryPath);
+        }
+    }
+
+    private static void Rename(FsItem item, string destination)
     {
         if (item is FsFile && (!item.IsLink || OperatingSystem.IsWindows()))
         {

@@ -161,7 +161,9 @@ internal sealed class FsFolder : FsItem, IFolder, IModificationTime, IAdoptFile
         try
         {
             // CreateDirectory succeeds when a folder is already there; only a concurrent MKCOL can get here.
-            return Directory.CreateDirectory(entry);
+            var created = Directory.CreateDirectory(entry);
+            DirectoryFlush.FlushParent(entry);
+            return created;
         }
         catch (IOException ex) when (EntryMover.Exists(entry))
         {

@@ -18,6 +18,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<string> _listeningLines = [];
 
+    private bool _wrapped;
+
     private ServerProcess(Process process) => _process = process;
 
     /// <summary>Where the server listens, e.g. http://127.0.0.1:41234/.</summary>
@@ -60,10 +62,20 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     public static Task<ServerProcess> StartAsync(params string[] args) => StartInAsync(workingDirectory: null, args);
 
     /// <summary>As <see cref="StartAsync"/>, with <paramref name="workingDirectory"/> as the current directory.</summary>
-    public static async Task<ServerProcess> StartInAsync(string? workingDirectory, params string[] args)
+    public static Task<ServerProcess> StartInAsync(string? workingDirectory, params string[] args) =>
+        StartInAsync(workingDirectory, wrapper: [], args);
+
+    /// <summary>
+    /// As <see cref="StartAsync"/>, run under <paramref name="wrapper"/> (a command and its arguments, such as
+    /// strace's, that runs the server as its child). Disposing kills the whole process tree.
+    /// </summary>
+    public static Task<ServerProcess> StartWrappedAsync(string[] wrapper, params string[] args) =>
+        StartInAsync(workingDirectory: null, wrapper, args);
+
+    private static async Task<ServerProcess> StartInAsync(string? workingDirectory, string[] wrapper, string[] args)
     {
         var all = args.Contains("--urls") ? args : [.. args, "--urls", "http://127.0.0.1:0"];
-        var server = new ServerProcess(Launch(workingDirectory, all));
+        var server = new ServerProcess(Launch(workingDirectory, all, wrapper)) { _wrapped = wrapper.Length > 0 };
         server.Attach();
         var exited = server._process.WaitForExitAsync();
         var first = await Task.WhenAny(server._listening.Task, exited, Task.Delay(StartTimeout));
@@ -81,7 +93,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>Runs the server expecting it to exit by itself (bad configuration, say); kills it after the timeout.</summary>
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(TimeSpan timeout, params string[] args)
     {
-        await using var server = new ServerProcess(Launch(workingDirectory: null, args));
+        await using var server = new ServerProcess(Launch(workingDirectory: null, args, wrapper: []));
         server.Attach();
         using var cts = new CancellationTokenSource(timeout);
         try
@@ -149,7 +161,13 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     {
         try
         {
-            if (!_process.HasExited)
+            if (_wrapped)
+            {
+                // A wrapper may leave its child running when signalled; the tree goes at once.
+                _process.Kill(entireProcessTree: true);
+                await WaitForExitAsync(StopTimeout);
+            }
+            else if (!_process.HasExited)
             {
                 Terminate();
                 if (await WaitForExitAsync(StopTimeout) is null)
@@ -169,7 +187,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    private static Process Launch(string? workingDirectory, string[] args)
+    private static Process Launch(string? workingDirectory, string[] args, string[] wrapper)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Davit.Server.dll");
         if (!File.Exists(dll))
@@ -179,7 +197,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
         // The SDK sets DOTNET_HOST_PATH for the processes it starts (dotnet test); otherwise dotnet is on PATH.
         var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
-        var start = new ProcessStartInfo(host)
+        var start = new ProcessStartInfo(wrapper.Length > 0 ? wrapper[0] : host)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
@@ -187,6 +205,16 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             RedirectStandardInput = true,
             WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
         };
+        if (wrapper.Length > 0)
+        {
+            foreach (var arg in wrapper[1..])
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            start.ArgumentList.Add(host);
+        }
+
         start.ArgumentList.Add(dll);
         foreach (var arg in args)
         {

@@ -59,8 +59,8 @@ internal sealed class DirectorySessionFiles(string folder)
     /// <summary>
     /// Replaces the record of <paramref name="entry"/> with <paramref name="session"/>: written to a temporary file
     /// and renamed into place. With <paramref name="durable"/>, the temporary file is flushed before the rename (so
-    /// the name never points at unwritten blocks) and the record after it (on journalling file systems this commits
-    /// the rename too; .NET cannot open a folder to flush it). False when the session has been deleted meanwhile:
+    /// the name never points at unwritten blocks) and the folder after it (so the rename itself is on the disk).
+    /// False when the session has been deleted meanwhile:
     /// nothing is written then.
     /// </summary>
     /// <exception cref="DavException">507 when out of space; the old record is left as it was.</exception>
@@ -90,8 +90,7 @@ internal sealed class DirectorySessionFiles(string folder)
                 File.Move(temp, record, overwrite: true);
                 if (durable)
                 {
-                    using var renamed = new FileStream(record, FileMode.Open, FileAccess.Write, FileShare.Read, 1);
-                    renamed.Flush(flushToDisk: true);
+                    DirectoryFlush.Flush(Folder);
                 }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace Davit.Server.Tests;
+
+/// <summary>
+/// A power cut cannot be produced on demand, so this checks what makes a write survive one, in the system calls the
+/// real server makes (traced with strace): the new bytes are flushed before the rename that publishes them, and the
+/// folder that holds the new name is flushed after it, for PUT, MKCOL and MOVE on the file-system store.
+/// </summary>
+public sealed partial class DirectoryFlushTraceTests
+{
+    [Fact]
+    public async Task Put_Mkcol_And_Move_Flush_The_Folders_Holding_The_New_Names()
+    {
+        RequireStrace();
+        using var folder = new TempFolder();
+        var root = folder.Combine("root");
+        var trace = folder.Combine("trace.txt");
+        string[] strace = ["strace", "-f", "-qq", "-o", trace, "-e", "trace=openat,rename,renameat,renameat2,mkdir,mkdirat,fsync,fdatasync"];
+
+        await using (var server = await ServerProcess.StartWrappedAsync(strace, "--root", root))
+        {
+            using var client = server.CreateClient();
+            Assert.Equal(HttpStatusCode.Created, (await client.PutAsync("a.txt", new StringContent("hello"))).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await client.SendAsync(new HttpRequestMessage(new HttpMethod("MKCOL"), "d"))).StatusCode);
+            var move = new HttpRequestMessage(new HttpMethod("MOVE"), "a.txt");
+            move.Headers.Add("Destination", new Uri(server.BaseAddress, "d/b.txt").ToString());
+            Assert.Equal(HttpStatusCode.Created, (await client.SendAsync(move)).StatusCode);
+            Assert.Equal("hello", await client.GetStringAsync("d/b.txt"));
+        }
+
+        var calls = Parse(File.ReadAllLines(trace));
+
+        // PUT: the staged file is flushed, renamed to a.txt, then the root folder is flushed.
+        var put = Index(calls, c => c.Name.StartsWith("rename", StringComparison.Ordinal) && c.Paths.Count == 2 && c.Paths[1] == Path.Combine(root, "a.txt"), "the rename publishing a.txt");
+        var staged = calls[put].Paths[0];
+        Assert.True(FlushedBefore(calls, put, staged), $"{staged} was not flushed before it was renamed to a.txt");
+        Assert.True(FlushedAfter(calls, put, root), "the root folder was not flushed after a.txt was renamed into it");
+
+        // MKCOL: the folder holding the new one is flushed.
+        var mkcol = Index(calls, c => c.Name.StartsWith("mkdir", StringComparison.Ordinal) && c.Paths.Contains(Path.Combine(root, "d")), "mkdir of d");
+        Assert.True(FlushedAfter(calls, mkcol, root), "the root folder was not flushed after d was created");
+
+        // MOVE: both folders are flushed.
+        var moved = Index(calls, c => c.Name.StartsWith("rename", StringComparison.Ordinal) && c.Paths.Count == 2 && c.Paths[0] == Path.Combine(root, "a.txt"), "the rename of a.txt to d/b.txt");
+        Assert.Equal(Path.Combine(root, "d", "b.txt"), calls[moved].Paths[1]);
+        Assert.True(FlushedAfter(calls, moved, Path.Combine(root, "d")), "d was not flushed after b.txt was moved into it");
+        Assert.True(FlushedAfter(calls, moved, root), "the root folder was not flushed after a.txt was moved out of it");
+    }
+
+    private sealed record Call(int Thread, string Name, string Arguments, List<string> Paths, string Result)
+    {
+        public bool IsFlushOf(string descriptor) => Name is "fsync" or "fdatasync" && Arguments.Trim() == descriptor && Result == "0";
+    }
+
+    private static void RequireStrace()
+    {
+        try
+        {
+            using var probe = Process.Start(new ProcessStartInfo("strace", ["-f", "-qq", "-o", "/dev/null", "true"]) { UseShellExecute = false, RedirectStandardError = true })!;
+            var error = probe.StandardError.ReadToEnd();
+            probe.WaitForExit(10_000);
+            Assert.True(probe.ExitCode == 0, $"strace cannot trace here (ptrace refused?): {error}");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            Assert.Fail($"strace is not installed (scripts/test.sh installs it from Debian's packages): {ex.Message}");
+        }
+    }
+
+    /// <summary>Reads strace -f output, joining calls that other threads interrupted ("unfinished" ... "resumed").</summary>
+    private static List<Call> Parse(string[] lines)
+    {
+        var pending = new Dictionary<int, string>();
+        var calls = new List<Call>();
+        foreach (var line in lines)
+        {
+            var match = LinePattern().Match(line);
+            if (!match.Success)
+            {
+                continue;
+            }
+
+            var thread = int.Parse(match.Groups["tid"].Value, System.Globalization.CultureInfo.InvariantCulture);
+            var text = match.Groups["rest"].Value;
+            if (text.EndsWith("<unfinished ...>", StringComparison.Ordinal))
+            {
+                pending[thread] = text[..^"<unfinished ...>".Length];
+                continue;
+            }
+
+            var resumed = ResumedPattern().Match(text);
+            if (resumed.Success && pending.Remove(thread, out var start))
+            {
+                text = start + resumed.Groups["tail"].Value;
+            }
+
+            var call = CallPattern().Match(text);
+            if (call.Success)
+            {
+                var paths = PathPattern().Matches(call.Groups["args"].Value).Select(m => Regex.Unescape(m.Groups[1].Value)).ToList();
+                calls.Add(new Call(thread, call.Groups["name"].Value, call.Groups["args"].Value, paths, call.Groups["result"].Value.Trim()));
+            }
+        }
+
+        return calls;
+    }
+
+    private static int Index(List<Call> calls, Func<Call, bool> match, string what)
+    {
+        var index = calls.FindIndex(c => match(c));
+        Assert.True(index >= 0, $"no {what} in the trace");
+        return index;
+    }
+
+    /// <summary>On the thread of calls[at], after it: the folder opened, then that descriptor flushed.</summary>
+    private static bool FlushedAfter(List<Call> calls, int at, string folder)
+    {
+        var thread = calls[at].Thread;
+        var later = calls.Skip(at + 1).Where(c => c.Thread == thread).ToList();
+        var opens = later.Select((c, i) => (c, i)).Where(x => x.c.Name == "openat" && x.c.Paths.Contains(folder) && int.TryParse(x.c.Result, out _));
+        return opens.Any(open => later.Skip(open.i + 1).Any(c => c.IsFlushOf(open.c.Result)));
+    }
+
+    /// <summary>Before calls[at]: the file opened for writing, and that descriptor flushed.</summary>
+    private static bool FlushedBefore(List<Call> calls, int at, string file)
+    {
+        var earlier = calls.Take(at).ToList();
+        var opens = earlier.Select((c, i) => (c, i)).Where(x => x.c.Name == "openat" && x.c.Paths.Contains(file) && int.TryParse(x.c.Result, out _));
+        return opens.Any(open => earlier.Skip(open.i + 1).Any(c => c.IsFlushOf(open.c.Result)));
+    }
+
+    [GeneratedRegex(@"^(?<tid>\d+)\s+(?<rest>.*)$")]
+    private static partial Regex LinePattern();
+
+    [GeneratedRegex(@"^<\.\.\. \w+ resumed>(?<tail>.*)$")]
+    private static partial Regex ResumedPattern();
+
+    [GeneratedRegex(@"^(?<name>\w+)\((?<args>.*)\)\s+=\s+(?<result>-?\d+)")]
+    private static partial Regex CallPattern();
+
+    [GeneratedRegex("\"((?:[^\"\\\\]|\\\\.)*)\"")]
+    private static partial Regex PathPattern();
+}
