@@ -158,12 +158,11 @@ internal sealed class FsFolder : FsItem, IFolder, IModificationTime, IAdoptFile
 
     private static DirectoryInfo CreateDirectory(string entry, DavPath path, int existsStatus)
     {
+        DirectoryInfo created;
         try
         {
             // CreateDirectory succeeds when a folder is already there; only a concurrent MKCOL can get here.
-            var created = Directory.CreateDirectory(entry);
-            DirectoryFlush.FlushParent(entry);
-            return created;
+            created = Directory.CreateDirectory(entry);
         }
         catch (IOException ex) when (EntryMover.Exists(entry))
         {
@@ -173,5 +172,16 @@ internal sealed class FsFolder : FsItem, IFolder, IModificationTime, IAdoptFile
         {
             throw IoErrors.ToDav(ex, $"Could not create '{path}'.");
         }
+
+        try
+        {
+            DirectoryFlush.FlushParent(entry);
+        }
+        catch (IOException ex)
+        {
+            throw IoErrors.ToDav(ex, $"Created '{path}' but could not flush its parent folder to the disk.");
+        }
+
+        return created;
     }
 }

@@ -88,26 +88,26 @@ internal sealed class DavEngine
     public Task ProcessAboveMountAsync(HttpContext http, DavMount mount, string[] parentSegments) => RunAsync(http, async request =>
     {
         var store = http.RequestServices.GetRequiredService<IDavStore>();
-        var mountSegments = mount.Prefix.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        var root = await store.GetHierarchyItemAsync(DavPath.Root, new DavRequestContext(http), http.RequestAborted);
-        var created = root?.CreatedUtc ?? DateTimeOffset.UnixEpoch;
-        var modified = root?.ModifiedUtc ?? DateTimeOffset.UnixEpoch;
-        var here = (http.Request.PathBase.Value ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries).Concat(parentSegments);
-        // No locks or uploads live up here, whatever the store holds; OPTIONS still tells what the mount offers.
-        var context = request.Context = new DavContext(http, store, options, logger, PathCodec.EncodePath(here.ToArray()), DavPath.Root)
-        {
-            Time = time,
-            Item = new MountParentFolder(DavPath.Root, mountSegments[parentSegments.Length], created, modified),
-        };
-
         if (HttpMethods.IsOptions(http.Request.Method))
         {
+            // No locks or uploads live up here, but OPTIONS tells what the mount offers.
             OptionsHandler.Advertise(http.Response, LockStore(http, store) is not null, Uploads(http, store) is not null);
             http.Response.Headers.Allow = "OPTIONS, PROPFIND";
             http.Response.StatusCode = StatusCodes.Status200OK;
             http.Response.ContentLength = 0;
             return;
         }
+
+        var mountSegments = mount.Prefix.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var root = await store.GetHierarchyItemAsync(DavPath.Root, new DavRequestContext(http), http.RequestAborted);
+        var created = root?.CreatedUtc ?? DateTimeOffset.UnixEpoch;
+        var modified = root?.ModifiedUtc ?? DateTimeOffset.UnixEpoch;
+        var here = (http.Request.PathBase.Value ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries).Concat(parentSegments);
+        var context = request.Context = new DavContext(http, store, options, logger, PathCodec.EncodePath(here), DavPath.Root)
+        {
+            Time = time,
+            Item = new MountParentFolder(DavPath.Root, mountSegments[parentSegments.Length], created, modified),
+        };
 
         await handlers["PROPFIND"].HandleAsync(context);
     });
