@@ -1,5 +1,39 @@
-# Shared by the bench scripts (sourced, not run). Expects $work (a temporary folder), $server_dll and the array
-# pids, which the script's EXIT trap kills.
+# Shared by the bench scripts (sourced, not run, right after the script sets $repo).
+
+# Makes the run's temporary folder $work and the array pids, and sets an EXIT trap that kills every pid in it and
+# deletes $work (also on Ctrl+C or an error). A script that has more to clean defines cleanup_more. $1 names the run.
+bench_init() {
+    work=$(mktemp -d "/tmp/davit-$1-XXXXXX")
+    pids=()
+    trap bench_cleanup EXIT
+}
+
+bench_cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+    if declare -F cleanup_more >/dev/null; then cleanup_more; fi
+}
+
+# Installs the given Debian packages (with sudo when not root); nothing when none are given.
+install_missing() {
+    (($#)) || return 0
+    local sudo=()
+    [[ $(id -u) -ne 0 ]] && sudo=(sudo)
+    "${sudo[@]}" apt-get update -qq
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# Builds Davit.Server in Release into $work/build and sets $server_dll; prints the build log and exits on failure.
+build_server() {
+    if ! dotnet build "$repo/src/Davit.Server/Davit.Server.csproj" -c Release --artifacts-path "$work/build" -v q -nologo \
+        >"$work/build.log" 2>&1; then
+        cat "$work/build.log" >&2
+        echo "the build failed" >&2
+        exit 1
+    fi
+    server_dll="$work/build/bin/Davit.Server/release/Davit.Server.dll"
+}
 
 # Starts the built server with the given arguments (plus --urls http://127.0.0.1:0) in this shell, never inside
 # $(...), so that the EXIT trap knows its pid. Sets $port (read from "Now listening on") and $server_pid.

@@ -9,39 +9,23 @@ size_mib=${1:-1024}
 runs=3
 range_seconds=10
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-work=$(mktemp -d /tmp/davit-bench-XXXXXX)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+source "$repo/bench/common.sh"
+bench_init bench-downloads
 
 need=()
 command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || need+=(nginx-light)
 command -v wrk >/dev/null || need+=(wrk)
 command -v curl >/dev/null || need+=(curl)
-if ((${#need[@]})); then
-    sudo=(); [[ $(id -u) -ne 0 ]] && sudo=(sudo)
-    "${sudo[@]}" apt-get update -qq
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+install_missing "${need[@]}"
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 
-if ! dotnet build "$repo/src/Davit.Server/Davit.Server.csproj" -c Release --artifacts-path "$work/build" -v q -nologo >"$work/build.log" 2>&1; then
-    cat "$work/build.log" >&2
-    echo "the build failed" >&2
-    exit 1
-fi
-server_dll="$work/build/bin/Davit.Server/release/Davit.Server.dll"
+build_server
 
 mkdir -p "$work/root" "$work/nginx"
 chmod 755 "$work" "$work/root" # nginx workers drop to an unprivileged user
 head -c $((size_mib * 1024 * 1024)) /dev/urandom >"$work/root/big.bin"
 size=$(stat -c %s "$work/root/big.bin")
 
-source "$repo/bench/common.sh"
 start_davit() { start_server "$1" --store "$1" --root "$2"; } # store, root; sets $port
 
 start_davit filesystem "$work/root"; fs_port=$port; fs_pid=${pids[-1]}

@@ -10,34 +10,19 @@ set -euo pipefail
 threads=${1:-20}
 iterations=${2:-20000}
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-work=$(mktemp -d /tmp/davit-lockbomb-XXXXXX)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+source "$repo/bench/common.sh"
+bench_init lockbomb
 
 need=()
 [[ -x /usr/sbin/apache2 ]] || need+=(apache2-bin)
 command -v gcc >/dev/null || need+=(gcc libc6-dev)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 pkg-config --exists neon 2>/dev/null || need+=(libneon27-gnutls-dev)
-if ((${#need[@]})); then
-    sudo=()
-    [[ $(id -u) -ne 0 ]] && sudo=(sudo)
-    "${sudo[@]}" apt-get update -qq
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+install_missing "${need[@]}"
 
 # shellcheck disable=SC2046 # pkg-config prints several words on purpose
 gcc -O2 $(pkg-config --cflags neon) -o "$work/lockbomb" "$repo/tests/lockbomb/lockbomb.c" $(pkg-config --libs neon) -lpthread
-dotnet build "$repo/src/Davit.Server/Davit.Server.csproj" -c Release --artifacts-path "$work/build" -v q -nologo \
-    >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
-server_dll="$work/build/bin/Davit.Server/release/Davit.Server.dll"
-
-source "$repo/bench/common.sh"
+build_server
 
 # Apache: mod_dav with mod_dav_fs and its lock database, Debian's default event MPM, on its own configuration.
 mkdir -p "$work/apache/root" "$work/apache/lock"

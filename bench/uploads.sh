@@ -11,16 +11,10 @@ big_mib=${2:-4096}
 segment_mib=8
 runs=3
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-work=$(mktemp -d /tmp/davit-bench-uploads-XXXXXX)
+source "$repo/bench/common.sh"
 other="" # an uploads folder on another volume (tmpfs), when there is one
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-    [[ -z $other ]] || rm -rf "$other"
-}
-trap cleanup EXIT
+cleanup_more() { [[ -z $other ]] || rm -rf "$other"; }
+bench_init bench-uploads
 
 for tool in curl python3 dd; do
     command -v "$tool" >/dev/null || { echo "$tool is needed" >&2; exit 1; }
@@ -35,11 +29,7 @@ if ((free_mib < need_mib)); then
     exit 1
 fi
 
-if ! dotnet build "$repo/src/Davit.Server/Davit.Server.csproj" -c Release --artifacts-path "$work/build" -v q -nologo >"$work/build.log" 2>&1; then
-    cat "$work/build.log" >&2
-    exit 1
-fi
-server_dll="$work/build/bin/Davit.Server/release/Davit.Server.dll"
+build_server
 
 # The client: one keep-alive connection (http.client), timing each request. "segments" PUTs a file as Content-Range
 # segments and prints the total seconds, the median seconds of the segments before the last, and the seconds of
@@ -101,7 +91,6 @@ else:
     sys.exit(f"unknown mode {mode}")
 PY
 
-source "$repo/bench/common.sh"
 start_davit() { # name [uploads folder, default $work/uploads-<name>]; sets $port and $server_pid
     local uploads=${2:-$work/uploads-$1}
     mkdir -p "$work/root-$1" "$uploads"
