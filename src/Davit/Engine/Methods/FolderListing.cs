@@ -12,7 +12,7 @@ internal static class FolderListing
 {
     private const int FlushThreshold = 16 * 1024;
 
-    public static async ValueTask WriteAsync(DavContext context, IFolder folder)
+    public static async ValueTask WriteAsync(DavRequest context, IFolder folder)
     {
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
@@ -32,7 +32,7 @@ internal static class FolderListing
             page.Append("<tr><td><a href=\"").Append(html.Encode(context.Href(folder.Path.Parent, true))).Append("\">../</a></td><td></td><td></td></tr>\n");
         }
 
-        await foreach (var child in folder.GetChildrenAsync([], context.Aborted))
+        await foreach (var child in folder.GetChildrenAsync(PropertySelection.None, context.Aborted))
         {
             var name = child is IFolder ? child.Name + "/" : child.Name;
             var size = child is IFile file ? file.ContentLength.ToString(CultureInfo.InvariantCulture) : string.Empty;
@@ -48,7 +48,7 @@ internal static class FolderListing
         await FlushAsync(context, page);
     }
 
-    private static async ValueTask FlushAsync(DavContext context, StringBuilder page)
+    private static async ValueTask FlushAsync(DavRequest context, StringBuilder page)
     {
         var bytes = Encoding.UTF8.GetBytes(page.ToString());
         page.Clear();
