@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Davit.Authorization;
 using Davit.Diagnostics;
 using Davit.Engine.Methods;
 using Davit.Hosting;
@@ -63,16 +64,19 @@ internal sealed class DavEngine
             throw new DavException(StatusCodes.Status501NotImplemented, $"The method {http.Request.Method} is not implemented.");
         }
 
-        var (path, hrefPrefix) = ResolvePath(http, mount);
+        var (visible, hrefPrefix) = ResolvePath(http, mount);
+        var home = await HomeFolders.GetAsync(http);
+        var path = HomeFolders.ToStore(home, visible);
         var store = http.RequestServices.GetRequiredService<IDavStore>();
         var context = request.Context = new DavContext(http, store, options, logger, hrefPrefix, path)
         {
+            Home = home,
             Time = time,
             Locks = LockStore(http, store),
             Uploads = Uploads(http, store),
         };
-        context.Item = await context.ResolveAsync(path);
-        if (CheckPreconditions(context))
+        context.Item = await context.ResolveAsync(path) ?? await HomeFolders.EnsureAsync(context);
+        if (await DavAuthorization.AuthorizeRequestAsync(context) && CheckPreconditions(context))
         {
             await LockManager.CheckAsync(context);
             await handler.HandleAsync(context);

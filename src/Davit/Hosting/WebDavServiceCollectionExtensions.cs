@@ -1,3 +1,4 @@
+using Davit.Authorization;
 using Davit.Engine;
 using Davit.Locking;
 using Davit.Uploads;
@@ -36,6 +37,8 @@ public static class WebDavServiceCollectionExtensions
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DavEngine>();
+        services.TryAddSingleton<IDavAuthorizer, AllowAllAuthorizer>();
+        services.TryAddSingleton<IDavHomeFolderProvider, StoreRootHomeFolders>();
         services.TryAddSingleton<ILockStore, InMemoryLockStore>();
         services.TryAddSingleton<IUploadSessionStore>(sp => new DirectoryUploadSessionStore(
             sp.GetRequiredService<IOptions<DavOptions>>().Value.UploadsFolder ?? Path.Combine(Path.GetTempPath(), "davit-uploads")));

@@ -1,3 +1,4 @@
+using Davit.Authorization;
 using Davit.Locking;
 using Davit.Storage;
 using Davit.Uploads;
@@ -58,6 +59,7 @@ internal sealed class PostHandler : IMethodHandler
             throw new DavException(StatusCodes.Status409Conflict, $"A folder is named {name}.");
         }
 
+        await DavAuthorization.RequireAsync(context, path, existing is null ? DavAccess.Create : DavAccess.WriteContent);
         await LockManager.RequireWriteAsync(context, path, existing is null);
         if (context.Uploads is { } uploads)
         {

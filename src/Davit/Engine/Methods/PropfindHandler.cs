@@ -1,5 +1,6 @@
 using System.Xml;
 using System.Xml.Linq;
+using Davit.Authorization;
 using Davit.Http;
 using Davit.Properties;
 using Davit.Storage;
@@ -46,12 +47,18 @@ internal sealed class PropfindHandler : IMethodHandler
     private static async ValueTask WriteMembersAsync(LiveContext live, MultistatusWriter writer, IFolder folder, PropfindRequest request, IReadOnlyCollection<XName> hint, bool recurse)
     {
         var context = live.Request;
+        var readable = ReadFilter.For(context);
         var pending = new Stack<IFolder>();
         pending.Push(folder);
         while (pending.TryPop(out var current))
         {
             await foreach (var child in current.GetChildrenAsync(hint, context.Aborted))
             {
+                if (!await readable.CanReadAsync(child.Path))
+                {
+                    continue;
+                }
+
                 await WriteResponseAsync(live, writer, child, request);
                 if (recurse && child is IFolder childFolder)
                 {

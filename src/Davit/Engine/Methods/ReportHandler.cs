@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Xml.Linq;
+using Davit.Authorization;
 using Davit.Properties;
 using Davit.Storage;
 using Davit.Uploads;
@@ -30,9 +31,15 @@ internal sealed class ReportHandler : IMethodHandler
         }
 
         var list = await CollectAsync(context, uploads);
+        var readable = ReadFilter.For(context);
         using var writer = MultistatusWriter.Start(context);
         foreach (var upload in list)
         {
+            if (!await readable.CanReadAsync(upload.Path))
+            {
+                continue;
+            }
+
             WriteUpload(context, writer, upload);
             await writer.FlushIfNeededAsync();
         }

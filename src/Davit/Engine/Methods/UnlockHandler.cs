@@ -1,3 +1,4 @@
+using Davit.Authorization;
 using Davit.Locking;
 using Davit.Storage;
 using Davit.Xml;
@@ -7,7 +8,8 @@ namespace Davit.Engine.Methods;
 
 /// <summary>
 /// UNLOCK (RFC 4918 §9.11): removes the lock named by the Lock-Token header. 204 when removed; 400 without the
-/// header; 409 with DAV:lock-token-matches-request-uri when no such lock covers the request URL. The Windows
+/// header; 403 when the lock belongs to another user; 409 with DAV:lock-token-matches-request-uri when no such
+/// lock covers the request URL. The Windows
 /// mini-redirector sends the token without angle brackets, so both forms are accepted.
 /// </summary>
 internal sealed class UnlockHandler : IMethodHandler
@@ -28,6 +30,11 @@ internal sealed class UnlockHandler : IMethodHandler
 
         var now = context.Now;
         var active = await locks.GetAsync(token, now, context.Aborted);
+        if (active is not null && active.Covers(context.Path))
+        {
+            LockOwnership.RequireOwner(context, active);
+        }
+
         if (active is null || !active.Covers(context.Path) || !await locks.RemoveAsync(token, now, context.Aborted))
         {
             throw new DavException(StatusCodes.Status409Conflict, "No lock with this token covers the request URL.", DavNames.LockTokenMatchesRequestUri);
