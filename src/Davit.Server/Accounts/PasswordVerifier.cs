@@ -13,7 +13,12 @@ internal sealed class PasswordVerifier
     private static readonly PasswordHasher<object> Hasher = new();
     private static readonly object User = new();
 
+    private long verifications;
+
     private readonly string dummyHash = Hash(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)));
+
+    /// <summary>How many hashes this instance has computed to verify a password.</summary>
+    public long Verifications => Interlocked.Read(ref verifications);
 
     public static string Hash(string password) => Hasher.HashPassword(User, password);
 
@@ -21,6 +26,7 @@ internal sealed class PasswordVerifier
     /// unknown user), false after the same work.</summary>
     public bool Verify(string? hash, string password)
     {
+        Interlocked.Increment(ref verifications);
         var matched = Check(hash ?? dummyHash, password);
         return hash is not null && matched;
     }

@@ -310,7 +310,7 @@ internal sealed class UsersCommand
             for (; i < args.Count; i++)
             {
                 var option = args[i];
-                string? Value() => i + 1 < args.Count ? args[++i] : null;
+                string? Value() => i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : null;
                 switch (option)
                 {
                     case "--users" when Value() is { } file:
