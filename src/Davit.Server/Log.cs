@@ -46,4 +46,7 @@ internal static partial class Log
 
     [LoggerMessage(14, LogLevel.Information, "HTTPS certificate: {Subject} (expires {NotAfter:yyyy-MM-dd})")]
     public static partial void UsingCertificate(ILogger logger, string subject, DateTime notAfter);
+
+    [LoggerMessage(15, LogLevel.Information, "{Method} {Path} -> {StatusCode} before the engine: {Reason}")]
+    public static partial void RequestChallenged(ILogger logger, string method, string path, int statusCode, string reason);
 }

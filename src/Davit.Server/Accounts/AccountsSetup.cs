@@ -32,6 +32,7 @@ internal static class AccountsSetup
     /// request without credentials unless anonymous reading is on (the engine challenges anonymous writes).</summary>
     public static void UseAccounts(this IApplicationBuilder app, AccountsOptions options)
     {
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(Log.Category);
         app.UseAuthentication();
         app.Use(async (context, next) =>
         {
@@ -39,6 +40,10 @@ internal static class AccountsSetup
             if (result.Failure is not null || (!result.Succeeded && !options.AnonymousRead))
             {
                 await context.ChallengeAsync();
+
+                // These never reach the engine, which logs every other request.
+                Log.RequestChallenged(logger, context.Request.Method, context.Request.PathBase.Add(context.Request.Path).ToString(),
+                    context.Response.StatusCode, result.Failure?.Message ?? "no credentials");
                 return;
             }
 
