@@ -37,7 +37,7 @@ internal sealed class Logins(UserDirectory users, LoginCache cache, LoginThrottl
         var where = address?.ToString() ?? "(unknown)";
         if (throttle.IsThrottled(where, name, out var retryAfter))
         {
-            Log.LoginThrottled(logger, name, where, (int)Math.Ceiling(retryAfter.TotalSeconds));
+            Log.LoginThrottled(logger, Printable(name), where, (int)Math.Ceiling(retryAfter.TotalSeconds));
             return new LoginResult(LoginOutcome.Throttled, null, retryAfter);
         }
 
@@ -48,7 +48,21 @@ internal sealed class Logins(UserDirectory users, LoginCache cache, LoginThrottl
         }
 
         throttle.RecordFailure(where, name);
-        Log.LoginFailed(logger, name, where);
+        Log.LoginFailed(logger, Printable(name), where);
         return new LoginResult(LoginOutcome.Failed, null, TimeSpan.Zero);
+    }
+
+    /// <summary>A name a client sent, safe for a log line: no control characters (no forged lines), at most 64
+    /// characters.</summary>
+    private static string Printable(string name)
+    {
+        var clean = string.Create(Math.Min(name.Length, 64), name, (span, source) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = char.IsControl(source[i]) ? '?' : source[i];
+            }
+        });
+        return clean.Length < name.Length ? clean + "..." : clean;
     }
 }

@@ -17,7 +17,7 @@ internal sealed class UserDirectory
     private readonly ILogger logger;
     private readonly Lock gate = new();
     private volatile Snapshot current;
-    private DateTimeOffset lastCheck;
+    private long lastCheckTicks; // UTC ticks; read without the lock, so kept in one word
 
     private UserDirectory(string path, TimeProvider time, ILogger logger, Snapshot snapshot)
     {
@@ -25,7 +25,7 @@ internal sealed class UserDirectory
         this.time = time;
         this.logger = logger;
         current = snapshot;
-        lastCheck = time.GetUtcNow();
+        lastCheckTicks = time.GetUtcNow().UtcTicks;
     }
 
     /// <summary>The users file's full path.</summary>
@@ -53,8 +53,8 @@ internal sealed class UserDirectory
     {
         get
         {
-            var now = time.GetUtcNow();
-            if (now - lastCheck >= CheckInterval || now < lastCheck)
+            var now = time.GetUtcNow().UtcTicks;
+            if (IsDue(now, Volatile.Read(ref lastCheckTicks)))
             {
                 Refresh(now);
             }
@@ -63,16 +63,18 @@ internal sealed class UserDirectory
         }
     }
 
-    private void Refresh(DateTimeOffset now)
+    private static bool IsDue(long now, long last) => now - last >= CheckInterval.Ticks || now < last;
+
+    private void Refresh(long now)
     {
         lock (gate)
         {
-            if (now - lastCheck < CheckInterval && now >= lastCheck)
+            if (!IsDue(now, lastCheckTicks))
             {
                 return;
             }
 
-            lastCheck = now;
+            Volatile.Write(ref lastCheckTicks, now);
             var snapshot = current;
             var stamp = Stamp(path);
             if (stamp == snapshot.Stamp)
