@@ -9,8 +9,8 @@ namespace Davit.Engine.Methods;
 /// <summary>
 /// UNLOCK (RFC 4918 §9.11): removes the lock named by the Lock-Token header. 204 when removed; 400 without the
 /// header; 403 when the lock belongs to another user; 409 with DAV:lock-token-matches-request-uri when no such
-/// lock covers the request URL. The Windows
-/// mini-redirector sends the token without angle brackets, so both forms are accepted.
+/// lock covers the request URL. The Windows mini-redirector sends the token without angle brackets, so both forms
+/// are accepted.
 /// </summary>
 internal sealed class UnlockHandler : IMethodHandler
 {
