@@ -292,7 +292,7 @@ run_litmus() {
     fi
 
     if [[ -n $lockbomb_bin && -z $auth ]]; then
-        printf '%-10s %s\n' "$store" "${bomb:-lockbomb: no result}"
+        printf '%-15s %s\n' "$store" "${bomb:-lockbomb: no result}"
         if [[ $bomb == "lockbomb: ok "* ]]; then
             passed=$((passed + 1))
         else
