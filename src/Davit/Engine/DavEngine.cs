@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Davit.Authorization;
 using Davit.Diagnostics;
 using Davit.Engine.Methods;
 using Davit.Hosting;
@@ -62,9 +63,10 @@ internal sealed class DavEngine
 
     public Task ProcessAsync(HttpContext http, DavMount mount) => RunAsync(http, async state =>
     {
-        var (path, hrefPrefix) = ResolvePath(http, mount);
+        var (visible, hrefPrefix) = ResolvePath(http, mount);
+        var home = await HomeFolders.GetAsync(http);
         var store = http.RequestServices.GetRequiredService<IDavStore>();
-        var request = state.Request = new DavRequest(http, store, PartsFor(http, store), hrefPrefix, path);
+        var request = state.Request = new DavRequest(http, store, PartsFor(http, store), hrefPrefix, HomeFolders.ToStore(home, visible)) { Home = home };
         var handler = request.Handler = FindHandler(request)
             ?? throw new DavException(StatusCodes.Status501NotImplemented, $"The method {http.Request.Method} is not implemented.");
         try
@@ -144,8 +146,7 @@ internal sealed class DavEngine
     private async Task ReadAsync(DavRequest request, IReadHandler handler)
     {
         await using var unit = await BeginAsync(request, UnitOfWorkMode.Read);
-        request.Item = await request.ResolveAsync(request.Path);
-        if (CheckPreconditions(request))
+        if (await ResolveAndAuthorizeAsync(request) && CheckPreconditions(request))
         {
             await LockManager.CheckAsync(request);
             await handler.HandleAsync(request);
@@ -157,7 +158,11 @@ internal sealed class DavEngine
     private async Task WriteAsync(DavRequest request, IWriteHandler handler)
     {
         // A first look, outside any unit of work, so that a refused request fails before its body is read.
-        request.Item = await request.ResolveAsync(request.Path);
+        if (!await ResolveAndAuthorizeAsync(request))
+        {
+            return;
+        }
+
         CheckPreconditions(request);
         await LockManager.CheckAsync(request);
         var result = await handler.PrepareAsync(request);
@@ -175,6 +180,16 @@ internal sealed class DavEngine
 
         await request.RunAfterCommitAsync();
         await result.ExecuteAsync(request);
+    }
+
+    /// <summary>
+    /// Resolves the request's item (creating the user's home folder on first use) and asks the authorizer about every
+    /// access the request needs. False when the request was answered with a challenge (401); 403 when denied.
+    /// </summary>
+    private static async Task<bool> ResolveAndAuthorizeAsync(DavRequest request)
+    {
+        request.Item = await request.ResolveAsync(request.Path) ?? await HomeFolders.EnsureAsync(request);
+        return await DavAuthorization.AuthorizeRequestAsync(request);
     }
 
     private async Task<DavResult> ApplyAsync(DavRequest request, IWriteHandler handler)

@@ -53,8 +53,12 @@ internal sealed class DavRequest
     /// <summary>The encoded path of the mount point ("" or "/dav"), with no trailing slash.</summary>
     public string HrefPrefix { get; }
 
-    /// <summary>The request URL's path below the mount point.</summary>
+    /// <summary>The request URL's path below the mount point, as a store path (below <see cref="Home"/>).</summary>
     public DavPath Path { get; }
+
+    /// <summary>The folder the user sees as the root: <see cref="DavPath.Root"/> unless they are confined to a
+    /// home folder (<see cref="Authorization.IDavHomeFolderProvider"/>). Hrefs are built from below it.</summary>
+    public DavPath Home { get; init; } = DavPath.Root;
 
     /// <summary>The item at <see cref="Path"/>, or null when nothing is mapped there. Resolved again inside a write's
     /// unit of work.</summary>
@@ -140,13 +144,14 @@ internal sealed class DavRequest
     public string Href(DavPath path, bool isCollection)
     {
         var builder = new StringBuilder(HrefPrefix);
-        foreach (var segment in path.Segments)
+        var visible = Authorization.HomeFolders.ToVisible(Home, path);
+        foreach (var segment in visible.Segments)
         {
             builder.Append('/');
             PathCodec.AppendEncoded(builder, segment);
         }
 
-        if (isCollection || path.IsRoot)
+        if (isCollection || visible.IsRoot)
         {
             builder.Append('/');
         }

@@ -1,3 +1,4 @@
+using Davit.Authorization;
 using Davit.Engine;
 using Davit.Storage;
 using Davit.Storage.Memory;
@@ -39,6 +40,8 @@ public static class WebDavServiceCollectionExtensions
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DavEngine>();
+        services.TryAddSingleton<IDavAuthorizer, AllowAllAuthorizer>();
+        services.TryAddSingleton<IDavHomeFolderProvider, StoreRootHomeFolders>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IRequestProtocol, ITHitUploadProtocol>());
         services.AddHostedService<StorageReport>();
         services.AddHostedService<UploadJanitor>();

@@ -34,7 +34,8 @@ internal static class DestinationHeader
     }
 
     /// <summary>The path below the mount named by <paramref name="uri"/> (an absolute URI or path, as in Destination
-    /// and If header tags); false when it is malformed or outside the mount.</summary>
+    /// and If header tags), as a store path below the user's home folder; false when it is malformed or outside
+    /// the mount.</summary>
     public static bool TryResolve(DavRequest context, string uri, out DavPath path)
     {
         path = DavPath.Root;
@@ -55,6 +56,6 @@ internal static class DestinationHeader
             .ToArray();
         return segments.Count >= mount.Length
             && segments.Take(mount.Length).SequenceEqual(mount, StringComparer.Ordinal)
-            && DavPath.TryCreate(segments.Skip(mount.Length), out path);
+            && DavPath.TryCreate(context.Home.Segments.Concat(segments.Skip(mount.Length)), out path);
     }
 }

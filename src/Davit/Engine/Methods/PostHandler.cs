@@ -1,3 +1,4 @@
+using Davit.Authorization;
 using Davit.Locking;
 using Davit.Storage;
 using Microsoft.AspNetCore.Http;
@@ -73,6 +74,7 @@ internal sealed class PostHandler : IWriteHandler
             throw new DavException(StatusCodes.Status409Conflict, $"A folder is named {path.Name}.");
         }
 
+        await DavAuthorization.RequireAsync(request, path, existing is null ? DavAccess.Create : DavAccess.WriteContent);
         await LockManager.RequireWriteAsync(request, path, existing is null);
     }
 

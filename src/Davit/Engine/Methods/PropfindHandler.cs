@@ -1,5 +1,6 @@
 using System.Xml;
 using System.Xml.Linq;
+using Davit.Authorization;
 using Davit.Http;
 using Davit.Properties;
 using Davit.Storage;
@@ -52,12 +53,18 @@ internal sealed class PropfindHandler : IReadHandler
     private static async ValueTask WriteMembersAsync(LiveContext live, MultistatusWriter writer, IFolder folder, PropfindRequest propfind, PropertySelection selection, bool recurse)
     {
         var request = live.Request;
+        var readable = ReadFilter.For(request);
         var pending = new Stack<IFolder>();
         pending.Push(folder);
         while (pending.TryPop(out var current))
         {
             await foreach (var child in current.GetChildrenAsync(selection, request.Aborted))
             {
+                if (!await readable.CanReadAsync(child.Path))
+                {
+                    continue;
+                }
+
                 await WriteResponseAsync(live, writer, child, propfind);
                 if (recurse && child is IFolder childFolder)
                 {

@@ -1,3 +1,4 @@
+using Davit.Authorization;
 using Davit.Storage;
 using Davit.Xml;
 using Microsoft.AspNetCore.Http;
@@ -6,8 +7,9 @@ namespace Davit.Engine.Methods;
 
 /// <summary>
 /// UNLOCK (RFC 4918 §9.11): removes the lock named by the Lock-Token header. 204 when removed; 400 without the
-/// header; 409 with DAV:lock-token-matches-request-uri when no such lock covers the request URL. The Windows
-/// mini-redirector sends the token without angle brackets, so both forms are accepted.
+/// header; 403 when the lock belongs to another user; 409 with DAV:lock-token-matches-request-uri when no such
+/// lock covers the request URL. The Windows mini-redirector sends the token without angle brackets, so both forms
+/// are accepted.
 /// </summary>
 internal sealed class UnlockHandler : IWriteHandler
 {
@@ -24,6 +26,11 @@ internal sealed class UnlockHandler : IWriteHandler
         var token = Token(request);
         var now = request.Now;
         var active = await locks.GetAsync(token, now, request.Aborted);
+        if (active is not null && active.Covers(request.Path))
+        {
+            LockOwnership.RequireOwner(request, active);
+        }
+
         if (active is null || !active.Covers(request.Path) || !await locks.RemoveAsync(token, now, request.Aborted))
         {
             throw new DavException(StatusCodes.Status409Conflict, "No lock with this token covers the request URL.", DavNames.LockTokenMatchesRequestUri);

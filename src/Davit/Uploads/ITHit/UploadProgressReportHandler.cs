@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Xml.Linq;
+using Davit.Authorization;
 using Davit.Engine;
 using Davit.Properties;
 using Davit.Storage;
@@ -30,9 +31,15 @@ internal sealed class UploadProgressReportHandler : IReadHandler
         }
 
         var list = await CollectAsync(request);
+        var readable = ReadFilter.For(request);
         using var writer = MultistatusWriter.Start(request);
         foreach (var upload in list)
         {
+            if (!await readable.CanReadAsync(upload.Path))
+            {
+                continue;
+            }
+
             WriteUpload(request, writer, upload);
             await writer.FlushIfNeededAsync();
         }
