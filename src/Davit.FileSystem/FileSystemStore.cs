@@ -33,12 +33,30 @@ public sealed partial class FileSystemStore : IDavStore, IContentStaging, IState
         var time = timeProvider ?? TimeProvider.System;
         Layout = new StoreLayout(options);
         Staging = new StagingArea(Layout, time);
+        Journal = new UndoJournal(Layout);
         Committer = new ContentCommitter(time);
         Database = new MetadataDatabase(Layout.DatabasePath);
         Locks = new LockRepository(Database);
         var resolver = new PathResolver(Layout);
         Items = new ItemFactory(this, resolver, Layout);
+        Recover();
         Uploads = new FsUploads(Layout.UploadsPath, Database, resolver, time);
+    }
+
+    // What a killed process left: its unfinished units of work are undone, then its staging and trash go.
+    private void Recover()
+    {
+        var writer = Database.BeginWriteAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        try
+        {
+            Journal.Replay(writer.Connection, writer.Transaction);
+            Staging.ReclaimEnded();
+            writer.CommitAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        }
+        finally
+        {
+            writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
     }
 
     /// <inheritdoc />
@@ -47,6 +65,8 @@ public sealed partial class FileSystemStore : IDavStore, IContentStaging, IState
     internal StoreLayout Layout { get; }
 
     internal StagingArea Staging { get; }
+
+    internal UndoJournal Journal { get; }
 
     internal ContentCommitter Committer { get; }
 
@@ -86,8 +106,12 @@ public sealed partial class FileSystemStore : IDavStore, IContentStaging, IState
         }
     }
 
-    /// <summary>Releases the database connections.</summary>
-    public void Dispose() => Database.Dispose();
+    /// <summary>Releases the database connections and removes this instance's staging and trash folders.</summary>
+    public void Dispose()
+    {
+        Staging.Close(purge: !Journal.HasPending);
+        Database.Dispose();
+    }
 
     /// <summary>True when <paramref name="other"/> serves the same folder with the same metadata (another instance,
     /// as another process would be).</summary>
@@ -171,7 +195,9 @@ public sealed partial class FileSystemStore : IDavStore, IContentStaging, IState
     /// rolled back; returns where it went.</summary>
     internal string Trash(string entry, FsUnitOfWork? unit)
     {
-        var trashed = Staging.MoveToTrash(entry);
+        var trashed = Staging.ReserveTrash();
+        unit?.Renaming(entry, trashed);
+        EntryMover.Rename(entry, trashed);
         unit?.OnRollback(() => EntryMover.Rename(trashed, entry));
         return trashed;
     }

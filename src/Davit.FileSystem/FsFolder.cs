@@ -174,6 +174,7 @@ internal sealed class FsFolder : FsItem, IFolder, IModificationTime, IMoveTarget
         var trashed = exists ? Store.Trash(entry, Unit) : null;
         try
         {
+            Unit?.Renaming(item.EntryPath, entry);
             EntryMover.Move(item, entry);
         }
         catch (IOException ex) when (IoErrors.IsCrossDevice(ex))
@@ -231,6 +232,7 @@ internal sealed class FsFolder : FsItem, IFolder, IModificationTime, IMoveTarget
         var trashed = exists ? Store.Trash(entry, Unit) : null;
         try
         {
+            Unit?.Renaming(prepared, entry);
             EntryMover.Rename(prepared, entry);
             DirectoryFlush.FlushParent(entry);
         }

@@ -26,15 +26,35 @@ internal sealed class FsUnitOfWork : IUnitOfWork, IMetadata, ILockStore, IUpload
     private readonly LockRepository locks;
     private bool committed;
 
+    private readonly UndoJournal.Writer journal;
+
     private FsUnitOfWork(FileSystemStore store, MetadataDatabase.Writer writer)
     {
         this.store = store;
         this.writer = writer;
         locks = new LockRepository(this);
+        journal = store.Journal.Start();
     }
 
-    public static async ValueTask<FsUnitOfWork> BeginAsync(FileSystemStore store, CancellationToken cancellationToken) =>
-        new(store, await store.Database.BeginWriteAsync(cancellationToken));
+    /// <summary>Takes the write lock, then settles what units of work that ended without finishing left behind.</summary>
+    public static async ValueTask<FsUnitOfWork> BeginAsync(FileSystemStore store, CancellationToken cancellationToken)
+    {
+        var writer = await store.Database.BeginWriteAsync(cancellationToken);
+        try
+        {
+            store.Journal.Replay(writer.Connection, writer.Transaction);
+            return new FsUnitOfWork(store, writer);
+        }
+        catch
+        {
+            await writer.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Records, durably, a rename about to be made, so that a kill before the commit is undone by the next
+    /// writer (see <see cref="UndoJournal"/>). Register the in-process undo with <see cref="OnRollback"/> too.</summary>
+    public void Renaming(string from, string to) => journal.Renaming(from, to);
 
     /// <summary>Registers how to undo a file-system change just made, should the unit of work be rolled back.</summary>
     public void OnRollback(Action action) => undo.Add(action);
@@ -45,12 +65,33 @@ internal sealed class FsUnitOfWork : IUnitOfWork, IMetadata, ILockStore, IUpload
 
     public async ValueTask CommitAsync(CancellationToken cancellationToken)
     {
+        if (journal.IsUsed)
+        {
+            await MetadataDatabase.RunAsync((connection, transaction) =>
+            {
+                journal.RecordCommit(connection, transaction);
+                return ValueTask.FromResult(true);
+            }, writer.Connection, writer.Transaction);
+        }
+
         await writer.CommitAsync(cancellationToken);
         committed = true;
+        _ = Best(journal.Delete);
         foreach (var action in afterCommit)
         {
-            Best(action);
+            _ = Best(action);
         }
+    }
+
+    /// <summary>
+    /// For tests: ends as a killed process would, between its file changes and its commit. The database rolls back
+    /// and releases the write lock; nothing is undone on disk and the journal stays for the next writer.
+    /// </summary>
+    internal async ValueTask EndAsIfKilledAsync()
+    {
+        committed = true;
+        journal.Abandon();
+        await writer.DisposeAsync();
     }
 
     public async ValueTask DisposeAsync()
@@ -59,9 +100,20 @@ internal sealed class FsUnitOfWork : IUnitOfWork, IMetadata, ILockStore, IUpload
         {
             if (!committed)
             {
+                var undone = true;
                 for (var i = undo.Count - 1; i >= 0; i--)
                 {
-                    Best(undo[i]);
+                    undone &= Best(undo[i]);
+                }
+
+                // Still holding the write lock: a journal left here is replayed by the next writer.
+                if (undone)
+                {
+                    _ = Best(journal.Delete);
+                }
+                else
+                {
+                    journal.Abandon();
                 }
             }
         }
@@ -121,15 +173,18 @@ internal sealed class FsUnitOfWork : IUnitOfWork, IMetadata, ILockStore, IUpload
     public ValueTask<IReadOnlyList<UploadSession>> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         store.Uploads.DeleteExpiredAsync(this, now, cancellationToken);
 
-    private static void Best(Action action)
+    private static bool Best(Action action)
     {
         try
         {
             action();
+            return true;
         }
         catch (Exception ex) when (IoErrors.IsFileSystemError(ex))
         {
-            // Undo and tidying are best effort; what is left is reclaimed by the clean-up at the next start.
+            // Undo and tidying are best effort; an undo left undone is finished by the next writer's replay of the
+            // journal, and leftovers in staging and trash are reclaimed at the next start.
+            return false;
         }
     }
 }

@@ -294,6 +294,7 @@ internal sealed class FsUploads
                 RandomAccess.SetLength(handle, session.BytesSaved);
             }
 
+            (metadata as FsUnitOfWork)?.Renaming(data, staged.FullPath);
             File.Move(data, staged.FullPath);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException || (ex is IOException io && IoErrors.IsInUse(io)))

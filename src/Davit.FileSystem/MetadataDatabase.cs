@@ -69,6 +69,13 @@ internal sealed class MetadataDatabase : IMetadata, IDisposable
         ) WITHOUT ROWID;
         CREATE INDEX uploads_by_expiry ON uploads (expires);
         """,
+
+        // 3 -> 4: ids of committed units of work whose undo journal may still be on disk (see UndoJournal).
+        """
+        CREATE TABLE journal (
+            id TEXT NOT NULL PRIMARY KEY
+        ) WITHOUT ROWID;
+        """,
     ];
 
     private static int SchemaVersion => Migrations.Length;
@@ -185,6 +192,7 @@ internal sealed class MetadataDatabase : IMetadata, IDisposable
     internal sealed class Writer(MetadataDatabase database, SqliteConnection connection, SqliteTransaction transaction) : IAsyncDisposable
     {
         private bool ended;
+        private bool disposed;
 
         public SqliteConnection Connection => connection;
 
@@ -206,6 +214,12 @@ internal sealed class MetadataDatabase : IMetadata, IDisposable
 
         public async ValueTask DisposeAsync()
         {
+            if (disposed)
+            {
+                return;
+            }
+
+            disposed = true;
             try
             {
                 if (!ended)

@@ -5,42 +5,57 @@ namespace Davit.FileSystem;
 /// where replaced trees wait until the write that replaced them is committed (trash). Both are on the root's volume,
 /// so every move in and out is a rename.
 /// </summary>
-internal sealed class StagingArea
+/// <remarks>
+/// Each store instance works in folders of its own, <c>staging/&lt;instance&gt;</c> and <c>trash/&lt;instance&gt;</c>,
+/// and holds an exclusive lock on the file <c>staging/&lt;instance&gt;/.lease</c> while it is open. An instance whose
+/// lease nobody holds has ended (a kill included), so whatever it left is removed whole by <see cref="ReclaimEnded"/>,
+/// at once, even while other instances (other processes) serve the same folder.
+/// </remarks>
+internal sealed class StagingArea : IDisposable
 {
     public const string Extension = ".tmp";
 
-    // Longer than any write stays silent: an entry still in use has a recent modification time.
+    private const string LeaseName = ".lease";
+
+    // Entries of the layout before instances had folders of their own, and folders whose lease was never made (a kill
+    // between the two), count as abandoned once untouched for this long.
     private static readonly TimeSpan Abandoned = TimeSpan.FromHours(1);
 
     private readonly StoreLayout layout;
+    private readonly TimeProvider time;
+    private readonly string instance = Guid.NewGuid().ToString("N");
+    private readonly FileStream lease;
 
-    public StagingArea(StoreLayout layout, TimeProvider timeProvider)
+    public StagingArea(StoreLayout layout, TimeProvider time)
     {
         this.layout = layout;
-        var olderThan = timeProvider.GetUtcNow().UtcDateTime - Abandoned;
-        RemoveAbandoned(layout.StagingPath, olderThan);
-        RemoveAbandoned(layout.TrashPath, olderThan);
+        this.time = time;
+        Path = System.IO.Path.Join(layout.StagingPath, instance);
+        TrashPath = System.IO.Path.Join(layout.TrashPath, instance);
+        Directory.CreateDirectory(Path);
+        Directory.CreateDirectory(TrashPath);
+        lease = new FileStream(System.IO.Path.Join(Path, LeaseName), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
     }
 
-    /// <summary>The staging folder.</summary>
-    public string Path => layout.StagingPath;
+    /// <summary>This instance's staging folder.</summary>
+    public string Path { get; }
 
-    /// <summary>True when <paramref name="staged"/> was made in this store's staging folder.</summary>
-    public bool Owns(StagedFile staged) => string.Equals(System.IO.Path.GetDirectoryName(staged.FullPath), layout.StagingPath, StringComparison.Ordinal);
+    /// <summary>This instance's trash folder.</summary>
+    public string TrashPath { get; }
+
+    /// <summary>True when <paramref name="staged"/> was made in a staging folder of this store's (this instance's or
+    /// another's over the same folder): it is on the root's volume and can be renamed into place.</summary>
+    public bool Owns(StagedFile staged) =>
+        string.Equals(System.IO.Path.GetDirectoryName(System.IO.Path.GetDirectoryName(staged.FullPath)), layout.StagingPath, StringComparison.Ordinal);
 
     /// <summary>Reserves a new staged file (not created until written).</summary>
-    public StagedFile Reserve() => new(layout.StagingPath);
+    public StagedFile Reserve() => new(Path);
 
     /// <summary>A new, unused path in the staging folder, for a folder tree being prepared.</summary>
-    public string ReserveFolder() => System.IO.Path.Join(layout.StagingPath, Guid.NewGuid().ToString("N") + Extension);
+    public string ReserveFolder() => System.IO.Path.Join(Path, Guid.NewGuid().ToString("N") + Extension);
 
-    /// <summary>Moves the entry at <paramref name="entry"/> (a file, a folder, a link) into the trash; returns where.</summary>
-    public string MoveToTrash(string entry)
-    {
-        var trashed = System.IO.Path.Join(layout.TrashPath, Guid.NewGuid().ToString("N"));
-        EntryMover.Rename(entry, trashed);
-        return trashed;
-    }
+    /// <summary>A new, unused path in the trash.</summary>
+    public string ReserveTrash() => System.IO.Path.Join(TrashPath, Guid.NewGuid().ToString("N"));
 
     /// <summary>Deletes an entry in the trash or staging, never following links; failures are left for the next start.</summary>
     public static void Purge(string entry)
@@ -68,23 +83,91 @@ internal sealed class StagingArea
         }
     }
 
-    // A crash or a kill between staging and renaming leaves entries here; another store instance over the same
-    // folder may be writing, hence only old ones go.
-    private static void RemoveAbandoned(string folder, DateTime olderThan)
+    /// <summary>
+    /// Removes what ended instances left in staging and trash. Call it holding the metadata database's write lock,
+    /// after the undo journal was replayed: a journal may name an entry of the trash to bring back.
+    /// </summary>
+    public void ReclaimEnded()
     {
-        foreach (var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos())
+        var olderThan = time.GetUtcNow().UtcDateTime - Abandoned;
+        foreach (var entry in Entries(layout.StagingPath))
         {
-            try
+            if (entry.Name == instance)
             {
-                if (entry.LastWriteTimeUtc < olderThan)
-                {
-                    Purge(entry.FullName);
-                }
+                continue;
             }
-            catch (Exception ex) when (IoErrors.IsFileSystemError(ex))
+
+            if (entry is DirectoryInfo folder && HasEnded(folder, olderThan))
             {
-                // Someone else removed or holds it; try again at the next start.
+                Purge(System.IO.Path.Join(layout.TrashPath, folder.Name));
+                Purge(folder.FullName);
             }
+            else if (entry is not DirectoryInfo && entry.LastWriteTimeUtc < olderThan)
+            {
+                Purge(entry.FullName);
+            }
+        }
+
+        // Trash folders whose staging folder is gone, and old entries from before instances had folders.
+        foreach (var entry in Entries(layout.TrashPath))
+        {
+            if (entry.Name != instance && !Directory.Exists(System.IO.Path.Join(layout.StagingPath, entry.Name))
+                && (IsInstanceName(entry.Name) || entry.LastWriteTimeUtc < olderThan))
+            {
+                Purge(entry.FullName);
+            }
+        }
+    }
+
+    /// <summary>Releases the lease and removes this instance's folders.</summary>
+    public void Dispose() => Close(purge: true);
+
+    /// <summary>Releases the lease; with <paramref name="purge"/>, removes this instance's folders too. Without, they
+    /// wait for the next start's <see cref="ReclaimEnded"/> (an undo journal may still name an entry in them).</summary>
+    public void Close(bool purge)
+    {
+        lease.Dispose();
+        if (purge)
+        {
+            Purge(TrashPath);
+            Purge(Path);
+        }
+    }
+
+    private static bool HasEnded(DirectoryInfo folder, DateTime olderThan)
+    {
+        if (!IsInstanceName(folder.Name))
+        {
+            return folder.LastWriteTimeUtc < olderThan;
+        }
+
+        try
+        {
+            // Opening it exclusively succeeds only when no instance holds it.
+            using var probe = new FileStream(System.IO.Path.Join(folder.FullName, LeaseName), FileMode.Open, FileAccess.Write, FileShare.None, 1);
+            return true;
+        }
+        catch (FileNotFoundException)
+        {
+            return folder.LastWriteTimeUtc < olderThan;
+        }
+        catch (Exception ex) when (IoErrors.IsFileSystemError(ex))
+        {
+            return false;
+        }
+    }
+
+    private static bool IsInstanceName(string name) => name.Length == 32 && name.All(char.IsAsciiHexDigitLower);
+
+    private static IEnumerable<FileSystemInfo> Entries(string folder)
+    {
+        try
+        {
+            return [.. new DirectoryInfo(folder).EnumerateFileSystemInfos()];
+        }
+        catch (Exception ex) when (IoErrors.IsFileSystemError(ex))
+        {
+            return [];
         }
     }
 }

@@ -57,6 +57,56 @@ public class FileSystemHttpTests : HttpConformanceTests
     }
 
     [Fact]
+    public async Task No_Upload_Can_Start_Or_Be_Reported_Under_The_Metadata_Folder()
+    {
+        var big = RandomNumberGenerator.GetBytes(2_000_000);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Client.PutAsync(".davit", big)).StatusCode);
+        var segment = Dav.Request("PUT", ".davit/up.bin");
+        segment.Content = new ByteArrayContent(big, 0, 1000);
+        segment.Content.Headers.TryAddWithoutValidation("Content-Range", $"bytes 0-999/{big.Length}");
+        var status = (int)(await Client.SendAsync(segment)).StatusCode;
+        Assert.True(status is 403 or 404 or 409, $"A segment under .davit got {status}.");
+
+        var report = await Dav.MultistatusAsync(await Client.SendAsync("REPORT", "", "<i:upload-progress xmlns:i=\"ithit\"/>"));
+        Assert.Empty(Dav.Hrefs(report));
+        Assert.Empty(Directory.GetFiles(Path.Combine(root, ".davit", "uploads")));
+        Assert.False(File.Exists(Path.Combine(root, ".davit", "up.bin")));
+    }
+
+    [Fact]
+    public async Task Names_And_Paths_Longer_Than_The_Disk_Holds_Are_414_And_Create_Nothing()
+    {
+        var tooLong = new string('n', 256);
+        var longest = new string('n', 255);
+        var lockBody = Dav.Xml("<D:lockinfo xmlns:D=\"DAV:\"><D:lockscope><D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype></D:lockinfo>");
+        await Client.PutAsync("src.txt", "source");
+
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, (await Client.PutAsync(tooLong, "x")).StatusCode);
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, (await Client.SendAsync("MKCOL", tooLong)).StatusCode);
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, (await Client.SendAsync("LOCK", tooLong, lockBody)).StatusCode);
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, (await Client.SendAsync("COPY", "src.txt", null, ("Destination", Href(tooLong)))).StatusCode);
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, (await Client.SendAsync("MOVE", "src.txt", null, ("Destination", Href(tooLong)))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await Client.PutAsync(longest, "fits")).StatusCode);
+
+        // Nested folders up to the 4,095-byte limit of a path on disk are fine; one more level is 414.
+        var path = "";
+        while (root.Length + path.Length + 201 <= 4095)
+        {
+            path += "/" + new string('d', 200);
+            Assert.Equal(HttpStatusCode.Created, (await Client.SendAsync("MKCOL", path.TrimStart('/'))).StatusCode);
+        }
+
+        var deeper = path.TrimStart('/') + "/" + new string('d', 200);
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, (await Client.SendAsync("MKCOL", deeper)).StatusCode);
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, (await Client.PutAsync(deeper, "x")).StatusCode);
+
+        Assert.Equal("source", await Client.GetStringAsync("src.txt"));
+        Assert.Equal("fits", await Client.GetStringAsync(longest));
+        var names = Directory.GetFileSystemEntries(root).Select(Path.GetFileName).Order().ToList();
+        Assert.Equal([".davit", new string('d', 200), longest, "src.txt"], names);
+    }
+
+    [Fact]
     public async Task A_Symlink_Pointing_Outside_The_Root_Is_Not_Served()
     {
         var outside = Directory.CreateTempSubdirectory("davit-outside-").FullName;

@@ -93,7 +93,9 @@ internal sealed class StoreTestBed : IDisposable
 
     public string OnDisk(string relative) => Path.Combine(Root, relative);
 
-    public string[] StagedFiles() => Directory.Exists(Staging) ? Directory.GetFiles(Staging) : [];
+    /// <summary>Every file under the staging folder (every instance's), but the instances' lease files.</summary>
+    public string[] StagedFiles() =>
+        Directory.Exists(Staging) ? [.. Directory.GetFiles(Staging, "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) != ".lease")] : [];
 
     public void Dispose()
     {

@@ -169,6 +169,33 @@ public sealed class WriteTests : IDisposable
     }
 
     [Fact]
+    public void A_Restart_Removes_At_Once_What_An_Ended_Instance_Left_And_Keeps_What_A_Live_One_Holds()
+    {
+        var ended = Path.Combine(bed.Staging, Guid.NewGuid().ToString("N"));
+        var live = Path.Combine(bed.Staging, Guid.NewGuid().ToString("N"));
+        var endedTrash = Path.Combine(bed.Staging, "..", "trash", Path.GetFileName(ended));
+        foreach (var folder in new[] { ended, live, endedTrash })
+        {
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(Path.Combine(folder, "x.tmp"), "staged a moment ago");
+        }
+
+        File.WriteAllText(Path.Combine(ended, ".lease"), "");
+        using (var lease = new FileStream(Path.Combine(live, ".lease"), FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            bed.Restart();
+
+            Assert.False(Directory.Exists(ended));
+            Assert.False(Directory.Exists(endedTrash));
+            Assert.True(File.Exists(Path.Combine(live, "x.tmp")));
+        }
+
+        // Once its holder is gone, the next start takes it too.
+        bed.Restart();
+        Assert.Empty(bed.StagedFiles());
+    }
+
+    [Fact]
     public async Task A_Write_Keeps_The_Files_Permissions()
     {
         if (OperatingSystem.IsWindows())

@@ -142,6 +142,29 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         kill.WaitForExit(5_000);
     }
 
+    /// <summary>Sends SIGKILL and returns at once (safe to call again, and after the exit).</summary>
+    public void KillNow()
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: false);
+        }
+        catch (InvalidOperationException)
+        {
+            // Gone already.
+        }
+    }
+
+    /// <summary>SIGKILL: no shutdown, no flush, no finally blocks in the server. Returns once it has exited.</summary>
+    public async Task KillAsync()
+    {
+        KillNow();
+        if (await WaitForExitAsync(StopTimeout) is null)
+        {
+            throw new InvalidOperationException("The server outlived SIGKILL.");
+        }
+    }
+
     /// <summary>Waits for the process to exit; returns its exit code, or null if it is still running after the timeout.</summary>
     public async Task<int?> WaitForExitAsync(TimeSpan timeout)
     {
