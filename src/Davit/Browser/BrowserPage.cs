@@ -11,7 +11,8 @@ namespace Davit.Browser;
 /// What a GET on a folder answers: the browser page (a small HTML document that loads the file manager script)
 /// to browsers, the plain streamed listing (<see cref="FolderListing"/>) to everyone else. Browsers are told apart
 /// by <c>Accept: text/html</c>, which WebDAV clients (lftp, wget, curl, davfs2) do not send; <c>?plain</c> gives a
-/// browser the plain listing too, for use without JavaScript. The assets the page loads are answered here as well.
+/// browser the plain listing too, for use without JavaScript. The assets the page loads and its JSON listing
+/// (<see cref="BrowserListing"/>) are answered here as well.
 /// </summary>
 internal static class BrowserPage
 {
@@ -25,6 +26,12 @@ internal static class BrowserPage
         if (context.Options.BrowserPage && BrowserAssets.IsRequested(context, folder))
         {
             await BrowserAssets.Instance.SendAsync(context);
+            return;
+        }
+
+        if (context.Options.BrowserPage && BrowserListing.IsRequested(context.Request))
+        {
+            await BrowserListing.WriteAsync(context, folder);
             return;
         }
 
@@ -75,6 +82,7 @@ internal static class BrowserPage
             <link rel="icon" href="{html.Encode(assets.Url(prefix, "icon.svg"))}" type="image/svg+xml">
             <link rel="stylesheet" href="{html.Encode(assets.Url(prefix, "app.css"))}">
             <script type="module" src="{html.Encode(assets.Url(prefix, "app.js"))}"></script>
+            <link rel="preload" href="{html.Encode(context.Href(folder))}?{BrowserListing.QueryKey}" as="fetch" crossorigin>
             </head>
             <body>
             <div id="davit" data-root="{html.Encode(context.Href(DavPath.Root, true))}" data-folder="{html.Encode(context.Href(folder))}"></div>

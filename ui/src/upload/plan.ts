@@ -18,7 +18,7 @@ export interface UploadPlan {
   /** Files and folders that can go as they are. */
   ready: { picked: Picked; url: string; mode: Mode; resume: boolean; top: string | null }[];
   /** Top-level files that would replace a file. */
-  replacing: { picked: Picked; url: string; existing: Entry }[];
+  replacing: { picked: Picked; url: string; existing: Entry; etag: string | null }[];
   /** Top-level folders that already exist. */
   merging: string[];
   /** Unfinished uploads of a file with this name and size that this browser cannot vouch for. */
@@ -76,11 +76,13 @@ export async function plan(collected: Collected, folder: string, listing: readon
       continue;
     }
     if (top === null && here) {
-      result.replacing.push({ picked, url, existing: here });
+      result.replacing.push({ picked, url, existing: here, etag: null });
       continue;
     }
     result.ready.push({ picked, url, mode: top !== null && here ? { kind: "merge" } : { kind: "create" }, resume: false, top });
   }
+  // The version the user agrees to replace: a newer one makes the upload fail with "the file changed meanwhile".
+  await Promise.all(result.replacing.map(async (r) => (r.etag = await dav.etagOf(r.url).catch(() => null))));
   for (const f of collected.folders) {
     const top = f.split("/")[0]!;
     if (!result.blocked.includes(top)) {
@@ -114,7 +116,7 @@ export function requests(p: UploadPlan, answers: Answers): UploadRequest[] {
     out.push({ file: r.picked.file, path: r.picked.path, url: r.url, mode: r.mode, resume: r.resume, group: groupOf(r.top) });
   }
   if (answers.replace) {
-    for (const r of p.replacing) out.push({ file: r.picked.file, path: r.picked.path, url: r.url, mode: { kind: "replace", etag: r.existing.etag }, resume: false, group: null });
+    for (const r of p.replacing) out.push({ file: r.picked.file, path: r.picked.path, url: r.url, mode: { kind: "replace", etag: r.etag }, resume: false, group: null });
   }
   for (const u of p.unfinished) {
     const slash = u.picked.path.indexOf("/");

@@ -30,13 +30,15 @@ export interface SegmentRequest {
 
 export interface RunningSegment {
   done: Promise<SegmentAnswer>;
-  abort(): void;
+  /** Stops the request: as a pause or cancel, or (networkLost) as a failure to retry. */
+  abort(networkLost?: boolean): void;
 }
 
 export function sendSegment(request: SegmentRequest): RunningSegment {
   const xhr = new XMLHttpRequest();
   let stall = 0;
   let settled = false;
+  let networkLost = false;
   const done = new Promise<SegmentAnswer>((resolve, reject) => {
     const finish = (action: () => void) => {
       if (settled) return;
@@ -72,9 +74,15 @@ export function sendSegment(request: SegmentRequest): RunningSegment {
       });
     xhr.onerror = () => finish(() => reject(new SegmentNetworkError("network error")));
     xhr.ontimeout = xhr.onerror;
-    xhr.onabort = () => finish(() => reject(new SegmentAborted("aborted")));
+    xhr.onabort = () => finish(() => reject(networkLost ? new SegmentNetworkError("offline") : new SegmentAborted("aborted")));
     armStall();
     xhr.send(request.file.slice(request.start, request.end));
   });
-  return { done, abort: () => xhr.abort() };
+  return {
+    done,
+    abort: (lost = false) => {
+      networkLost = lost;
+      xhr.abort();
+    },
+  };
 }

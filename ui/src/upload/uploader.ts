@@ -25,7 +25,7 @@ const minSegment = 256 * 1024;
 const maxSegment = 64 * 1024 * 1024;
 /** Segments aim at this long on the wire: long enough to cost little, short enough for the bar to move. */
 const segmentTargetMs = 2000;
-const stallMs = 60_000;
+const stallMs = 30_000;
 const maxFailures = 12;
 const backoffSeconds = [1, 2, 4, 8, 15, 30];
 
@@ -144,6 +144,11 @@ export class Uploader {
 
   constructor() {
     window.addEventListener("online", () => this.wake());
+    // A lost connection can leave a request hanging for minutes; the browser knows sooner. The server keeps what
+    // arrived, and the retry asks it how much that was.
+    window.addEventListener("offline", () => {
+      for (const u of this.uploads) if (u.state === "running") u.running?.abort(true);
+    });
   }
 
   subscribe(listener: () => void): () => void {

@@ -1,6 +1,6 @@
 // The page: where you are, what is here, what you can do with it, and what is being uploaded.
 import type { JSX } from "preact";
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import * as dav from "../dav";
 import { DavError, type Entry } from "../dav";
 import { sentence } from "../errors";
@@ -142,12 +142,9 @@ export function App(props: { root: string; folder: string }): JSX.Element {
         const mine = new Set(uploader.uploads.filter((u) => u.active).map((u) => pathKey(u.url)));
         const here = all.filter((u) => pathKey(parentOf(u.href)) === pathKey(folder) && !mine.has(pathKey(u.href)));
         setGhosts((before) => {
-          const now = Date.now();
           if (before.some((b) => !here.some((h) => h.href === b.href))) refreshSoon();
-          return here.map((g) => {
-            const previous = before.find((b) => b.href === g.href);
-            return { ...g, moving: (previous !== undefined && previous.bytes !== g.bytes) || now - g.lastSaved < 8000 };
-          });
+          // Someone is sending it when its bytes grew since the last look.
+          return here.map((g) => ({ ...g, moving: before.some((b) => b.href === g.href && b.bytes !== g.bytes) }));
         });
       } catch {
         // The next poll tries again.
@@ -207,11 +204,14 @@ export function App(props: { root: string; folder: string }): JSX.Element {
   const visible = useMemo(() => {
     const needle = filter.trim().toLowerCase();
     const matching = needle ? (entries ?? []).filter((e) => e.name.toLowerCase().includes(needle)) : (entries ?? []);
-    return sortEntries(matching, sort);
+    const sorted = sortEntries(matching, sort);
+    performance.mark("davit-listing-sorted");
+    return sorted;
   }, [entries, filter, sort]);
 
-  useEffect(() => {
-    if (entries !== null) requestAnimationFrame(() => performance.mark("davit-listing-shown"));
+  // The rows are in the page and laid out; the browser paints them next. Tests read this mark.
+  useLayoutEffect(() => {
+    if (entries !== null) performance.mark("davit-listing-shown");
   }, [entries]);
 
   useEffect(() => {
@@ -433,6 +433,7 @@ export function App(props: { root: string; folder: string }): JSX.Element {
   return (
     <div class="app">
       <header ref={header} class="sticky">
+        <div class="topline">
         <nav class="crumbs" aria-label="Folder path">
           {crumbs.map((c, i) => (
             <span key={c.href} class="crumb">
@@ -456,6 +457,11 @@ export function App(props: { root: string; folder: string }): JSX.Element {
             </span>
           ))}
         </nav>
+          <div class="filter">
+            <Icon name="search" class="small" />
+            <input type="search" placeholder="Filter by name" aria-label="Filter by name" value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
+          </div>
+        </div>
         <div class="toolbar">
           <div class="tools">
             <button type="button" class="primary" onClick={() => filesInput.current?.click()}>
@@ -498,10 +504,6 @@ export function App(props: { root: string; folder: string }): JSX.Element {
                 <span class="label">Download</span>
               </button>
             )}
-          </div>
-          <div class="filter">
-            <Icon name="search" class="small" />
-            <input type="search" placeholder="Filter by name" aria-label="Filter by name" value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
           </div>
         </div>
         <input ref={filesInput} type="file" multiple hidden onChange={(e) => pick(e.target as HTMLInputElement)} />

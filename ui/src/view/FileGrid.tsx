@@ -221,7 +221,7 @@ export function FileGrid(props: GridProps): JSX.Element {
   for (let i = range.first; i <= last; i++) {
     const entry = entries[i]!;
     const isSelected = selected.has(entry.href);
-    const kind = kindOf(entry.name, entry.isFolder, entry.contentType);
+    const kind = kindOf(entry.name, entry.isFolder);
     rows.push(
       <div
         role="row"

@@ -38,7 +38,7 @@ export function Ghosts(props: { ghosts: readonly Ghost[]; onResume: (g: Ghost) =
             <Bar label={`Upload of ${g.name}`} size={g.total < 0 ? g.bytes : g.total} confirmed={g.bytes} sending={0} />
             <div class="upload-figures">
               <span class="figures">{g.total < 0 ? `${formatProgress(g.bytes, g.bytes)} so far` : formatProgress(g.bytes, g.total)}</span>
-              <span class="status">{g.moving ? "Uploading elsewhere" : isNaN(g.lastSaved) ? "Stopped" : `Stopped; last bytes at ${formatClock(g.lastSaved)}`}</span>
+              <span class="status">{g.moving ? "Uploading elsewhere" : isNaN(g.lastSaved) ? "Not moving" : `Last bytes at ${formatClock(g.lastSaved)}`}</span>
             </div>
           </li>
         ))}

@@ -1,7 +1,7 @@
 // The upload queue: a total bar and one row per file or folder, each with what the server has confirmed.
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { formatDuration, formatProgress, formatSpeed } from "../format";
+import { formatDuration, formatProgress, formatSize, formatSpeed } from "../format";
 import { totals, type Group, type Upload, type Uploader } from "../upload/uploader";
 import { Icon } from "./icons";
 
@@ -20,6 +20,7 @@ export function Bar(props: { label: string; size: number; confirmed: number; sen
       aria-valuenow={Math.floor(percent)}
       aria-valuetext={`${formatProgress(confirmed, size)} confirmed by the server`}
       data-confirmed={confirmed}
+      data-sending={sending}
       data-size={size}
     >
       <div class="bar-done" style={{ width: `${percent}%` }} />
@@ -92,9 +93,9 @@ function UploadRow(props: { upload: Upload; uploader: Uploader; now: number; nes
         </span>
         <Buttons upload={u} uploader={props.uploader} />
       </div>
-      <Bar label={`Upload of ${u.path}`} size={u.size} confirmed={u.confirmed} sending={u.sending} />
+      {u.state !== "cancelled" && <Bar label={`Upload of ${u.path}`} size={u.size} confirmed={u.confirmed} sending={u.sending} />}
       <div class="upload-figures">
-        <span class="figures">{formatProgress(u.confirmed, u.size)}</span>
+        <span class="figures">{u.state === "cancelled" ? formatSize(u.size) : formatProgress(u.confirmed, u.size)}</span>
         <span class={u.state === "failed" ? "status problem" : "status"}>{status}</span>
       </div>
     </li>
@@ -121,7 +122,7 @@ function GroupRow(props: { group: Group; uploader: Uploader; now: number; onCanc
             : rateText(t.rate, t.size - t.confirmed - t.sending);
   const listed = [...group.uploads].sort((a, b) => rank(a) - rank(b)).slice(0, 100);
   return (
-    <li class={`upload group ${state}`} data-upload={`${group.name}/`} data-state={state}>
+    <li class={`upload group ${state}`} data-upload={`${group.name}/`} data-state={state} data-done={t.done} data-count={t.count}>
       <div class="upload-line">
         <button type="button" class="link upload-name" aria-expanded={open ? "true" : "false"} onClick={() => setOpen(!open)}>
           <Icon name={open ? "chevronUp" : "chevronDown"} class="small" />
@@ -145,11 +146,9 @@ function GroupRow(props: { group: Group; uploader: Uploader; now: number; onCanc
           )}
         </div>
       </div>
-      <Bar label={`Upload of folder ${group.name}`} size={t.size} confirmed={t.confirmed} sending={t.sending} />
+      {!cancelled && <Bar label={`Upload of folder ${group.name}`} size={t.size} confirmed={t.confirmed} sending={t.sending} />}
       <div class="upload-figures">
-        <span class="figures">
-          {t.done} of {t.count} files, {formatProgress(t.confirmed, t.size)}
-        </span>
+        <span class="figures">{cancelled ? `${group.uploads.length.toLocaleString()} files` : `${t.done} of ${t.count} files, ${formatProgress(t.confirmed, t.size)}`}</span>
         <span class={t.failed > 0 ? "status problem" : "status"}>{status}</span>
       </div>
       {open && (
@@ -195,8 +194,17 @@ export function UploadPanel(props: { uploader: Uploader; onCancelGroup: (g: Grou
     }
   }
   const finished = uploader.uploads.some((u) => !u.active);
+  const files = (n: number) => `${n.toLocaleString()} ${n === 1 ? "file" : "files"}`;
   const heading =
-    t.count === 0 ? "Uploads cancelled" : t.done === t.count ? `Uploaded ${t.count} ${t.count === 1 ? "file" : "files"}` : `Uploading ${t.count - t.done} of ${t.count} ${t.count === 1 ? "file" : "files"}`;
+    t.count === 0
+      ? "Uploads cancelled"
+      : t.done === t.count
+        ? `Uploaded ${files(t.count)}`
+        : t.active === 0 && t.paused > 0
+          ? `Paused: ${files(t.paused)}`
+          : t.active === 0
+            ? `${files(t.failed)} not uploaded`
+            : `Uploading ${files(t.count - t.done)}${t.done > 0 ? `, ${t.done.toLocaleString()} done` : ""}`;
   return (
     <section class={`uploads${collapsed ? " collapsed" : ""}`} aria-labelledby="uploads-heading">
       <div class="uploads-head">
@@ -205,11 +213,15 @@ export function UploadPanel(props: { uploader: Uploader; onCancelGroup: (g: Grou
           <Icon name={collapsed ? "chevronUp" : "chevronDown"} />
         </button>
       </div>
-      <Bar label="All uploads" size={t.size} confirmed={t.confirmed} sending={t.sending} />
-      <div class="upload-figures">
-        <span class="figures">{formatProgress(t.confirmed, t.size)}</span>
-        <span class="status">{t.active > 0 ? rateText(t.rate, t.size - t.confirmed - t.sending) : t.failed > 0 ? `${t.failed} failed` : ""}</span>
-      </div>
+      {t.count > 0 && (
+        <>
+          <Bar label="All uploads" size={t.size} confirmed={t.confirmed} sending={t.sending} />
+          <div class="upload-figures">
+            <span class="figures">{formatProgress(t.confirmed, t.size)}</span>
+            <span class="status">{t.active > 0 ? rateText(t.rate, t.size - t.confirmed - t.sending) : t.failed > 0 ? `${t.failed} failed` : ""}</span>
+          </div>
+        </>
+      )}
       <div id="uploads-body" class="uploads-body" hidden={collapsed}>
         <div class="uploads-actions">
           <button type="button" onClick={() => uploader.pauseAll()} disabled={t.active === 0}>

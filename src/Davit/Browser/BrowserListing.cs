@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Davit.Engine;
+using Davit.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace Davit.Browser;
+
+/// <summary>
+/// A folder's members as JSON, for the browser page (<c>GET folder/?davit-listing</c>): name, href, folder or not,
+/// size and modification time, streamed as the store yields them. The page could read the same from PROPFIND, but
+/// for 10,000 members the 207 body is three times larger and the browser's XML parser alone takes longer than the
+/// page's whole one-second budget.
+/// </summary>
+internal static class BrowserListing
+{
+    public const string QueryKey = "davit-listing";
+
+    private const int FlushThreshold = 32 * 1024;
+
+    public static bool IsRequested(HttpRequest request) => request.Query.ContainsKey(QueryKey);
+
+    public static async ValueTask WriteAsync(DavContext context, IFolder folder)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json; charset=utf-8";
+        response.Headers.CacheControl = "no-store";
+        response.Headers.XContentTypeOptions = "nosniff";
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            return;
+        }
+
+        var body = response.BodyWriter;
+        await using var json = new Utf8JsonWriter(body);
+        json.WriteStartObject();
+        json.WriteString("href", context.Href(folder));
+        json.WriteStartArray("entries");
+        await foreach (var child in folder.GetChildrenAsync([], context.Aborted))
+        {
+            json.WriteStartObject();
+            json.WriteString("name", child.Name);
+            json.WriteString("href", context.Href(child));
+            json.WriteBoolean("folder", child is IFolder);
+            json.WriteNumber("size", child is IFile file ? file.ContentLength : 0);
+            json.WriteNumber("modified", child.ModifiedUtc.ToUnixTimeMilliseconds());
+            json.WriteEndObject();
+            if (json.BytesPending >= FlushThreshold)
+            {
+                await FlushAsync(context, json);
+            }
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+        await FlushAsync(context, json);
+    }
+
+    private static async ValueTask FlushAsync(DavContext context, Utf8JsonWriter json)
+    {
+        context.BytesSent += json.BytesPending;
+        json.Flush();
+        await context.Response.BodyWriter.FlushAsync(context.Aborted);
+    }
+}
