@@ -119,4 +119,35 @@ public sealed class UploadTests(BrowserFixture browser) : PageTest(browser)
         Assert.Equal(Sha256(source), Sha256(Server.OnDisk("archive.bin")));
         Assert.Equal(24 * MiB, Server.PutBytes);
     }
+
+    [Fact]
+    public async Task An_Upload_Sent_From_Elsewhere_Shows_In_The_Folder_Until_It_Is_A_File()
+    {
+        var bytes = new byte[3_000_000];
+        new Random(6).NextBytes(bytes);
+        Assert.Equal(308, (int)(await SegmentAsync("shared.bin", bytes, 0, 1_000_000)).StatusCode);
+        await OpenAsync();
+
+        var ghost = Page.Locator("li.ghost[data-ghost=\"shared.bin\"]");
+        await ghost.WaitForAsync();
+        Assert.Equal(1_000_000, await ConfirmedAsync(ghost));
+        Assert.Contains("0.95 of 2.86 MiB", await ghost.InnerTextAsync(), StringComparison.Ordinal);
+
+        // Someone goes on sending it: the page sees the bytes grow.
+        Assert.Equal(308, (int)(await SegmentAsync("shared.bin", bytes, 1_000_000, 2_000_000)).StatusCode);
+        await WaitForAsync(async () => (await ghost.InnerTextAsync()).Contains("Uploading elsewhere", StringComparison.Ordinal), TimeSpan.FromSeconds(15), "the page to see it move");
+        Assert.Equal(2_000_000, await ConfirmedAsync(ghost));
+        await ScreenshotAsync("upload-elsewhere");
+
+        Assert.Equal(201, (int)(await SegmentAsync("shared.bin", bytes, 2_000_000, 3_000_000)).StatusCode);
+        await Row("shared.bin").WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
+        await ghost.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached });
+    }
+
+    private async Task<HttpResponseMessage> SegmentAsync(string url, byte[] bytes, int start, int end)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent(bytes, start, end - start) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Range", $"bytes {start}-{end - 1}/{bytes.Length}");
+        return await Server.Client.SendAsync(request);
+    }
 }

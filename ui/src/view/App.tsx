@@ -525,9 +525,8 @@ export function App(props: { root: string; folder: string }): JSX.Element {
       <main aria-busy={entries === null ? "true" : "false"}>
         <h1 class="visually-hidden">{here}</h1>
         <Ghosts ghosts={ghosts} onResume={resumeGhost} onDiscard={(g) => void discardGhost(g)} />
-        {entries === null ? (
-          <p class="muted loading">Loading…</p>
-        ) : (
+        {
+          // The grid stays in the page while a folder loads, so keyboard focus stays on it when moving between folders.
           <FileGrid
             entries={visible}
             label={`Contents of ${here}`}
@@ -542,7 +541,9 @@ export function App(props: { root: string; folder: string }): JSX.Element {
             onDelete={() => void remove()}
             onRename={() => void rename()}
             empty={
-              loadError ? (
+              entries === null ? (
+                <p>Loading…</p>
+              ) : loadError ? (
                 <p class="problem">{loadError}</p>
               ) : filter ? (
                 <p>No names here contain “{filter}”.</p>
@@ -551,7 +552,7 @@ export function App(props: { root: string; folder: string }): JSX.Element {
               )
             }
           />
-        )}
+        }
         {entries !== null && (
           <p class="summary">
             {filter ? `${visible.length.toLocaleString()} of ` : ""}

@@ -13,13 +13,18 @@ function Modal(props: { title: string; onCancel: () => void; children: Component
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current!;
+    // The dialog is removed rather than closed, which loses focus: give it back to where it was.
+    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (!dialog.open) dialog.showModal();
     const cancel = (e: Event) => {
       e.preventDefault();
       props.onCancel();
     };
     dialog.addEventListener("cancel", cancel);
-    return () => dialog.removeEventListener("cancel", cancel);
+    return () => {
+      dialog.removeEventListener("cancel", cancel);
+      if (previous?.isConnected) previous.focus();
+    };
   }, []);
   return (
     <dialog ref={ref} class={props.wide ? "wide" : ""} aria-labelledby="dialog-title">
