@@ -15,6 +15,8 @@ public sealed class PageServer : IAsyncDisposable
     private readonly FileSystemStore store;
     private readonly bool ownsRoot;
     private long putBytes;
+    private int putsRunning;
+    private int maxPutsRunning;
 
     private PageServer(DavTestServer server, FileSystemStore store, string root, bool ownsRoot)
     {
@@ -37,6 +39,9 @@ public sealed class PageServer : IAsyncDisposable
     /// <summary>PUT body bytes the server has read since it started.</summary>
     public long PutBytes => Interlocked.Read(ref putBytes);
 
+    /// <summary>The most PUTs the server was answering at the same time.</summary>
+    public int MaxConcurrentPuts => Volatile.Read(ref maxPutsRunning);
+
     public static async Task<PageServer> StartAsync(string prefix = "/", string? root = null, Action<DavOptions>? configure = null)
     {
         var ownsRoot = root is null;
@@ -45,12 +50,27 @@ public sealed class PageServer : IAsyncDisposable
         PageServer? page = null;
         var server = await DavTestServer.StartAsync(store, prefix, configure, endpoint: (app, _) => app.Use(async (context, next) =>
         {
-            if (HttpMethods.IsPut(context.Request.Method))
+            if (!HttpMethods.IsPut(context.Request.Method))
             {
-                context.Request.Body = new CountingStream(context.Request.Body, n => Interlocked.Add(ref page!.putBytes, n));
+                await next(context);
+                return;
             }
 
-            await next(context);
+            context.Request.Body = new CountingStream(context.Request.Body, n => Interlocked.Add(ref page!.putBytes, n));
+            var running = Interlocked.Increment(ref page!.putsRunning);
+            for (var seen = page.maxPutsRunning; running > seen; seen = page.maxPutsRunning)
+            {
+                Interlocked.CompareExchange(ref page.maxPutsRunning, running, seen);
+            }
+
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref page.putsRunning);
+            }
         }));
         page = new PageServer(server, store, root, ownsRoot);
         return page;

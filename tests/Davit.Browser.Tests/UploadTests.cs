@@ -15,7 +15,7 @@ public sealed class UploadTests(BrowserFixture browser) : PageTest(browser)
     {
         var source = RandomFile("video.bin", 64 * MiB);
         await OpenAsync();
-        await ThrottleUploadsAsync(8 * MiB);
+        await ThrottleUploadsAsync(16 * MiB);
         await PickFilesAsync(source);
         var row = UploadRow("video.bin");
 
@@ -61,7 +61,7 @@ public sealed class UploadTests(BrowserFixture browser) : PageTest(browser)
     {
         var source = RandomFile("backup.bin", 64 * MiB, seed: 2);
         await OpenAsync();
-        await ThrottleUploadsAsync(8 * MiB);
+        await ThrottleUploadsAsync(16 * MiB);
         await PickFilesAsync(source);
         await WaitForAsync(async () => await ConfirmedAsync(UploadRow("backup.bin")) >= 64 * MiB / 4, TimeSpan.FromSeconds(60), "a quarter confirmed");
 
@@ -81,7 +81,7 @@ public sealed class UploadTests(BrowserFixture browser) : PageTest(browser)
 
         // The same file picked again continues from there, without a question.
         var before = Server.PutBytes;
-        await ThrottleUploadsAsync(8 * MiB);
+        await ThrottleUploadsAsync(16 * MiB);
         await PickFilesAsync(source);
         var row = UploadRow("backup.bin");
         await row.WaitForAsync();
