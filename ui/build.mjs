@@ -12,17 +12,17 @@ const outdir = flag > 0 ? resolve(process.argv[flag + 1]) : join(here, "..", "sr
 mkdirSync(outdir, { recursive: true });
 
 await build({
-  entryPoints: { app: join(here, "src", "main.tsx") },
-  outdir,
-  bundle: true,
-  minify: true,
-  format: "esm",
-  target: ["es2020", "chrome100", "firefox100", "safari15"],
-  jsx: "automatic",
-  jsxImportSource: "preact",
-  legalComments: "none",
-  banner: { js: "/* Davit browser page. Includes Preact (MIT License, Copyright (c) 2015-present Jason Miller). */" },
-  charset: "utf8",
-  logLevel: "warning",
+    entryPoints: { app: join(here, "src", "main.tsx") },
+    outdir,
+    bundle: true,
+    minify: true,
+    format: "esm",
+    target: ["es2020", "chrome100", "firefox100", "safari15"],
+    jsx: "automatic",
+    jsxImportSource: "preact",
+    legalComments: "none",
+    banner: { js: "/* Davit browser page. Includes Preact (MIT License, Copyright (c) 2015-present Jason Miller). */" },
+    charset: "utf8",
+    logLevel: "warning",
 });
 copyFileSync(join(here, "public", "icon.svg"), join(outdir, "icon.svg"));

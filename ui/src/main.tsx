@@ -6,7 +6,7 @@ import { App } from "./view/App";
 
 const host = document.getElementById("davit");
 if (host) {
-  const root = host.dataset.root ?? "/";
-  const folder = host.dataset.folder ?? location.pathname;
-  render(<App root={root} folder={folder} />, host);
+    const root = host.dataset.root ?? "/";
+    const folder = host.dataset.folder ?? location.pathname;
+    render(<App root={root} folder={folder} />, host);
 }
