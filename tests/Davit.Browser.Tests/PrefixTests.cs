@@ -15,10 +15,15 @@ public sealed class PrefixTests(BrowserFixture browser) : PageTest(browser)
         await Row("shared").Locator("a.name").ClickAsync();
         await Page.WaitForURLAsync(new Uri(Server.Url, "shared/").ToString());
         var source = RandomFile("small file.txt", 200_000, seed: 4);
-        await PickFilesAsync(source);
+        var empty = Path.Combine(Path.GetDirectoryName(source)!, "résumé #2.txt");
+        await File.WriteAllBytesAsync(empty, []);
+        await PickFilesAsync(source, empty);
         await Row("small file.txt").WaitForAsync();
+        await Row("résumé #2.txt").WaitForAsync();
         Assert.Equal(Sha256(source), Sha256(Server.OnDisk("shared/small file.txt")));
+        Assert.Equal(0, new FileInfo(Server.OnDisk("shared/résumé #2.txt")).Length);
         Assert.Equal("/dav/shared/small%20file.txt", await Row("small file.txt").GetAttributeAsync("data-href"));
+        Assert.Equal("/dav/shared/r%C3%A9sum%C3%A9%20%232.txt", await Row("résumé #2.txt").GetAttributeAsync("data-href"));
 
         await Page.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "Home" }).ClickAsync();
         await Page.WaitForURLAsync(Server.Url.ToString());

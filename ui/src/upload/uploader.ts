@@ -24,6 +24,7 @@ export class Uploader {
     limit = 3;
     /** Off when the server does not speak the resumable protocol: then each file is one plain PUT. */
     resumable = true;
+    private detected: Promise<void> = Promise.resolve();
     /** Told when an upload finishes, fails or is cancelled. */
     onSettled: (upload: Upload) => void = () => {};
     private readonly listeners = new Set<() => void>();
@@ -36,6 +37,15 @@ export class Uploader {
         window.addEventListener("offline", () => {
             for (const u of this.uploads) if (u.state === "running") u.running?.abort(true);
         });
+    }
+
+    /** Asks the server (OPTIONS, its DAV header) whether it keeps partial uploads; uploads wait for the answer. */
+    detect(root: string): void {
+        this.detected = fetch(root, { method: "OPTIONS", credentials: "same-origin" })
+            .then((r) => {
+                this.resumable = (r.headers.get("DAV") ?? "").includes("resumable-upload");
+            })
+            .catch(() => {});
     }
 
     subscribe(listener: () => void): () => void {
@@ -210,7 +220,12 @@ export class Uploader {
                 const slash = u.path.lastIndexOf("/");
                 await u.group.ensure(slash < 0 ? "" : u.path.slice(0, slash));
             }
-            if (!u.inSync && u.state === "running") await this.sync(u);
+            await this.detected;
+            if (!u.inSync && u.state === "running") {
+                // Without the resumable protocol the server keeps nothing of a broken PUT: start again.
+                if (this.resumable) await this.sync(u);
+                else u.confirmed = 0;
+            }
             if (u.state !== "running") return;
             memory.remember(u.url, u.file, u.mode.kind === "replace" ? u.mode.etag : null);
             u.meter.add(u.confirmed);

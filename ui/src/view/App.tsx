@@ -101,10 +101,7 @@ export function App(props: { root: string; folder: string }): JSX.Element {
         memory.prune();
         const onPop = () => navigate(location.pathname, false);
         window.addEventListener("popstate", onPop);
-        // The server says whether it keeps partial uploads (DAV: ..., resumable-upload).
-        fetch(root, { method: "OPTIONS", credentials: "same-origin" })
-            .then((r) => (uploader.resumable = (r.headers.get("DAV") ?? "").includes("resumable-upload")))
-            .catch(() => {});
+        uploader.detect(root);
         const onBeforeUnload = (e: BeforeUnloadEvent) => {
             if (uploader.uploads.some((u) => u.state === "running" || u.state === "queued" || u.state === "waiting")) e.preventDefault();
         };
@@ -238,7 +235,13 @@ export function App(props: { root: string; folder: string }): JSX.Element {
             if (!given) return;
             answers = given;
         }
-        const list = requests(p, answers);
+        // The same file picked twice would have two uploads writing one URL.
+        const busy = new Set(uploader.uploads.filter((u) => u.active).map((u) => pathKey(u.url)));
+        const list = requests(p, answers).filter((r) => {
+            if (!busy.has(pathKey(r.url))) return true;
+            notify("info", `“${r.path}” is already being uploaded.`);
+            return false;
+        });
         uploader.add(list);
         if (list.length > 0) announce(`Uploading ${count(list.length, "file", "files")}.`);
         if (p.folders.length > 0) refreshSoon();
