@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: builds the solution, runs all .NET test projects, then, against a real server for each store,
 # litmus (suites basic, copymove, props, locks, http and largefile) and lockbomb (tests/lockbomb: many threads locking
-# and unlocking through the neon client library). Needs only the .NET SDK: curl, aria2c, strace, a C compiler and
-# neon's headers are installed from Debian's packages when missing, and litmus is built from Debian's source package (pinned
+# and unlocking through the neon client library), and litmus once more (basic, copymove, props, locks, http) with a user
+# name and password against the file-system store served with a users file. Needs only the .NET SDK: curl, aria2c,
+# strace, rclone, cadaver, a C compiler and neon's headers are installed from Debian's packages when missing, and
+# litmus is built from Debian's source package (pinned
 # by version and SHA-256; Debian's binary package is 0.13, which lacks largefile). Ends with
 # "tests: N passed, N failed" and a non-zero exit when anything failed.
 #
@@ -14,6 +16,10 @@ started=$SECONDS
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out="$repo/.test-output"
 litmus_suites="basic copymove props locks http largefile"
+# The run with credentials leaves out largefile (two 2 GiB transfers) to keep the script's time down.
+litmus_auth_suites="basic copymove props locks http"
+litmus_user=litmus
+litmus_password="litmus pass: $RANDOM$RANDOM"
 litmus_version=0.17
 litmus_sha256=686c272ce757cc9d9e83f07ae16ecc83393172b1205559765528d9755eb0221c
 litmus_source="http://deb.debian.org/debian/pool/main/l/litmus/litmus_${litmus_version}.orig.tar.gz"
@@ -81,6 +87,8 @@ install_tools() {
     command -v curl >/dev/null 2>&1 || missing+=(curl)
     command -v aria2c >/dev/null 2>&1 || missing+=(aria2)
     command -v strace >/dev/null 2>&1 || missing+=(strace)
+    command -v rclone >/dev/null 2>&1 || missing+=(rclone)
+    command -v cadaver >/dev/null 2>&1 || missing+=(cadaver)
     command -v gcc >/dev/null 2>&1 || missing+=(gcc)
     command -v make >/dev/null 2>&1 || missing+=(make)
     command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
@@ -211,14 +219,30 @@ run_dotnet_tests() {
 
 # --- litmus and lockbomb ------------------------------------------------------------------------------------------
 # Starts the built server for one store, runs litmus and then lockbomb against it, stops it, and counts the results
-# (each litmus test, and lockbomb as one test).
+# (each litmus test, and lockbomb as one test). With "auth" as the second argument, the server gets a users file made
+# by its own users command, litmus logs in with a user name and password, and lockbomb (which sends none) is skipped.
 run_litmus() {
-    local store=$1 dir="$out/litmus-$store" port="" waited=0
+    local store=$1 auth=${2:-} label=$1 dir port="" waited=0 suites=$litmus_suites
+    local server_args=() credentials=()
+    [[ -n $auth ]] && label="$store+auth" && suites=$litmus_auth_suites
+    dir="$out/litmus-$label"
     rm -rf "$dir"
     mkdir -p "$dir/root"
-    say "litmus against the $store store"
+    say "litmus against the $label store"
 
-    dotnet "$server_dll" --store "$store" --root "$dir/root" --urls "http://127.0.0.1:0" \
+    if [[ -n $auth ]]; then
+        if ! printf '%s\n' "$litmus_password" | dotnet "$server_dll" users add "$litmus_user" --password-stdin \
+            --users "$dir/users.json" >"$dir/users.out" 2>&1; then
+            cat "$dir/users.out" >&2
+            problem "litmus ($label): the users command failed (see $dir/users.out)"
+            failed=$((failed + 1))
+            return 0
+        fi
+        server_args=(--users "$dir/users.json")
+        credentials=("$litmus_user" "$litmus_password")
+    fi
+
+    dotnet "$server_dll" --store "$store" --root "$dir/root" --urls "http://127.0.0.1:0" "${server_args[@]}" \
         --log-file "$dir/server.log" >"$dir/server.out" 2>&1 </dev/null &
     server_pid=$!
 
@@ -233,20 +257,25 @@ run_litmus() {
     if [[ -z $port ]]; then
         cat "$dir/server.out" >&2
         stop_server
-        problem "litmus ($store): the server did not start (exit code $stopped_code; see $dir/server.out)"
+        problem "litmus ($label): the server did not start (exit code $stopped_code; see $dir/server.out)"
         failed=$((failed + 1))
         return 0
     fi
 
-    local url="http://127.0.0.1:$port/"
-    printf 'server on %s (pid %s); OPTIONS / answered %s\n' "$url" "$server_pid" \
-        "$(curl -s -o /dev/null -m 10 -X OPTIONS -w '%{http_code}' "$url" || true)"
+    local url="http://127.0.0.1:$port/" anonymous
+    anonymous=$(curl -s -o /dev/null -m 10 -X OPTIONS -w '%{http_code}' "$url" || true)
+    printf 'server on %s (pid %s); OPTIONS / answered %s\n' "$url" "$server_pid" "$anonymous"
+    # With a users file, the server must refuse a request without credentials, or the run proves nothing.
+    if [[ -n $auth && $anonymous != 401 ]]; then
+        problem "litmus ($label): OPTIONS without credentials answered $anonymous, not 401"
+        failed=$((failed + 1))
+    fi
 
     # litmus writes debug.log into the current directory. -k runs every suite even after a failure.
-    (cd "$dir" && TESTS="$litmus_suites" timeout "$litmus_timeout" "$litmus_bin" -k "$url") >"$dir/litmus.out" 2>&1 || true
+    (cd "$dir" && TESTS="$suites" timeout "$litmus_timeout" "$litmus_bin" -k "$url" "${credentials[@]}") >"$dir/litmus.out" 2>&1 || true
 
     local bomb=""
-    if [[ -n $lockbomb_bin ]]; then
+    if [[ -n $lockbomb_bin && -z $auth ]]; then
         timeout "$lockbomb_timeout" "$lockbomb_bin" "$url" "$lockbomb_threads" "$lockbomb_iterations" \
             >"$dir/lockbomb.out" 2>&1 || true
         bomb=$(grep -E '^lockbomb: ' "$dir/lockbomb.out" | tail -n1 || true)
@@ -254,31 +283,37 @@ run_litmus() {
 
     stop_server
     if ((stopped_code != 0)); then
-        problem "litmus ($store): the server exited with code $stopped_code after SIGTERM (see $dir/server.out)"
+        problem "litmus ($label): the server exited with code $stopped_code after SIGTERM (see $dir/server.out)"
     fi
 
     local suite line run ok bad
-    for suite in $litmus_suites; do
+    for suite in $suites; do
         line=$(grep -E "<- summary for \`$suite'" "$dir/litmus.out" | tail -n1 || true)
         if [[ -z $line ]]; then
-            problem "litmus ($store): suite $suite printed no summary (see $dir/litmus.out)"
+            problem "litmus ($label): suite $suite printed no summary (see $dir/litmus.out)"
             failed=$((failed + 1))
             continue
         fi
-        printf '%-10s %s\n' "$store" "$line"
+        printf '%-15s %s\n' "$label" "$line"
         run=$(sed -E 's/.*of ([0-9]+) tests run.*/\1/' <<<"$line")
         ok=$(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")
         bad=$(sed -E 's/.*, ([0-9]+) failed.*/\1/' <<<"$line")
         passed=$((passed + ok))
         failed=$((failed + bad))
         if ((bad > 0 || ok != run)); then
-            problem "litmus ($store): suite $suite: $bad of $run failed"
+            problem "litmus ($label): suite $suite: $bad of $run failed"
         fi
     done
-    grep -E 'WARNING|FAIL|skipped' "$dir/litmus.out" | sed "s/^/$store: /" || true
+    grep -E 'WARNING|FAIL|skipped' "$dir/litmus.out" | sed "s/^/$label: /" || true
 
-    if [[ -n $lockbomb_bin ]]; then
-        printf '%-10s %s\n' "$store" "${bomb:-lockbomb: no result}"
+    # Every request litmus made with credentials was authenticated: no failed login in the log.
+    if [[ -n $auth ]] && grep -q 'Failed login' "$dir/server.log"; then
+        problem "litmus ($label): the server logged failed logins (see $dir/server.log)"
+        failed=$((failed + 1))
+    fi
+
+    if [[ -n $lockbomb_bin && -z $auth ]]; then
+        printf '%-15s %s\n' "$store" "${bomb:-lockbomb: no result}"
         if [[ $bomb == "lockbomb: ok "* ]]; then
             passed=$((passed + 1))
         else
@@ -310,6 +345,7 @@ check_browser_assets
 for store in $stores; do
     run_litmus "$store"
 done
+run_litmus filesystem auth
 
 printf '\n'
 if ((${#problems[@]} > 0)); then

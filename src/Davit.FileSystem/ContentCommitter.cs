@@ -16,50 +16,73 @@ internal sealed class ContentCommitter(TimeProvider timeProvider)
 
     /// <summary>
     /// Moves <paramref name="staged"/> to <paramref name="target"/> and flushes the folder holding it, so the new
-    /// name survives a power cut once this returns. With <paramref name="replace"/> false, returns false when
-    /// something already exists there (nothing is replaced).
+    /// name survives a power cut once this returns. Returns what is now at the target, as it was renamed.
     /// </summary>
-    public bool Commit(StagedFile staged, string target, bool replace)
+    /// <param name="staged">The content, flushed to the disk.</param>
+    /// <param name="target">Where it goes.</param>
+    /// <param name="replace">True to replace the file there (which must exist), false to create a new one.</param>
+    /// <param name="expectedETag">With <paramref name="replace"/>, the entity tag the file there must still have, or
+    /// null for any: checked and renamed under one lock, so no write of this process slips in between (writes of
+    /// other processes are kept out by the unit of work).</param>
+    /// <exception cref="Storage.StoreException"><see cref="Storage.StoreError.AlreadyExists"/> when creating and
+    /// something is there; <see cref="Storage.StoreError.NotFound"/> when replacing and nothing is;
+    /// <see cref="Storage.StoreError.ChangedMeanwhile"/> when the entity tag differs.</exception>
+    public FileInfo Commit(StagedFile staged, string target, bool replace, string? expectedETag = null)
     {
-        if (!Rename(staged, target, replace))
-        {
-            return false;
-        }
+        var committed = Rename(staged, target, replace, expectedETag);
 
         // Outside the gate: one writer's flush does not hold up another's rename.
         DirectoryFlush.FlushParent(target);
-        return true;
+        return committed;
     }
 
-    private bool Rename(StagedFile staged, string target, bool replace)
+    private FileInfo Rename(StagedFile staged, string target, bool replace, string? expectedETag)
     {
         lock (gate)
         {
-            var previous = ExistingTime(target);
-            if (previous is not null && !replace)
+            var current = new FileInfo(target);
+            var exists = (int)current.Attributes != -1;
+            if (exists && !replace)
             {
-                return false;
+                throw new Storage.StoreException(Storage.StoreError.AlreadyExists, $"Something is at '{target}' already.");
             }
 
-            if (previous is not null)
+            if (!exists && replace)
+            {
+                throw new Storage.StoreException(Storage.StoreError.NotFound, $"'{target}' is gone.");
+            }
+
+            if (expectedETag is not null && !string.Equals(FsFile.ETagOf(current.Length, current.LastWriteTimeUtc), expectedETag, StringComparison.Ordinal))
+            {
+                throw new Storage.StoreException(Storage.StoreError.ChangedMeanwhile, $"'{target}' is no longer the version {expectedETag}.");
+            }
+
+            if (exists)
             {
                 KeepAttributes(staged.FullPath, target);
             }
 
-            Stamp(staged.FullPath, previous);
+            Stamp(staged.FullPath, exists ? current.LastWriteTimeUtc : null);
+
+            // Read before the rename: afterwards the name may already hold a later write's content.
+            var committed = new FileInfo(staged.FullPath);
+            committed.Refresh();
             try
             {
                 File.Move(staged.FullPath, target, replace);
             }
-            catch (IOException) when (!replace && ExistingTime(target) is not null)
+            catch (IOException ex) when (!replace && EntryMover.Exists(target))
             {
-                return false;
+                throw new Storage.StoreException(Storage.StoreError.AlreadyExists, $"Something appeared at '{target}' meanwhile.", ex);
             }
 
             staged.MarkCommitted();
-            return true;
+            return committed;
         }
     }
+
+    /// <summary>Gives a new file (a copy, made outside <see cref="Commit"/>) the current time as its modification time.</summary>
+    public void StampNew(string path) => File.SetLastWriteTimeUtc(path, timeProvider.GetUtcNow().UtcDateTime);
 
     /// <summary>
     /// Sets the modification time of the file at <paramref name="path"/> to <paramref name="requested"/>, kept to
@@ -126,11 +149,5 @@ internal sealed class ContentCommitter(TimeProvider timeProvider)
                 return;
             }
         }
-    }
-
-    private static DateTime? ExistingTime(string path)
-    {
-        var info = new FileInfo(path);
-        return (int)info.Attributes == -1 ? null : info.LastWriteTimeUtc;
     }
 }

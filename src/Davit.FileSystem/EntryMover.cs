@@ -1,16 +1,14 @@
-using Davit.Storage;
-
 namespace Davit.FileSystem;
 
-/// <summary>Renames a directory entry without following it.</summary>
+/// <summary>Renames directory entries without following them.</summary>
 internal static class EntryMover
 {
     /// <summary>Renames <paramref name="item"/>'s entry to <paramref name="destination"/>; a link moves as a
-    /// link. Never replaces: the engine has already cleared the destination. Flushes both folders afterwards, so
-    /// the move survives a power cut once this returns.</summary>
+    /// link. Never replaces: the destination is cleared first. Flushes both folders afterwards, so the move survives a
+    /// power cut once this returns.</summary>
     public static void Move(FsItem item, string destination)
     {
-        Rename(item, destination);
+        Rename(item.EntryPath, destination);
         DirectoryFlush.FlushParent(destination);
         if (!string.Equals(Path.GetDirectoryName(destination), Path.GetDirectoryName(item.EntryPath), StringComparison.Ordinal))
         {
@@ -18,17 +16,27 @@ internal static class EntryMover
         }
     }
 
-    private static void Rename(FsItem item, string destination)
+    /// <summary>Renames the entry at <paramref name="source"/> (file, folder or link) to <paramref name="destination"/>,
+    /// never replacing anything.</summary>
+    public static void Rename(string source, string destination)
     {
-        if (item is FsFile && (!item.IsLink || OperatingSystem.IsWindows()))
+        var attributes = new FileInfo(source).Attributes;
+        if ((int)attributes == -1)
         {
-            File.Move(item.EntryPath, destination, overwrite: false);
+            throw new FileNotFoundException($"'{source}' is gone.", source);
+        }
+
+        var isFolder = (attributes & FileAttributes.Directory) != 0;
+        var isLink = (attributes & FileAttributes.ReparsePoint) != 0;
+        if (!isFolder && (!isLink || OperatingSystem.IsWindows()))
+        {
+            File.Move(source, destination, overwrite: false);
         }
         else
         {
             // rename(2) moves any entry as it is, links included; on Unix Directory.Move is the call that does
             // just that, while File.Move follows a link to a folder and refuses.
-            Directory.Move(item.EntryPath, destination);
+            Directory.Move(source, destination);
         }
     }
 

@@ -5,10 +5,11 @@ namespace Davit.FileSystem;
 
 /// <summary>The store keeps its own write locks, in its metadata database.</summary>
 /// <remarks>
-/// Adding a lock is one write transaction begun with BEGIN IMMEDIATE (purge the expired, read the candidates,
-/// check, insert), so of two racing requests exactly one wins, whether they run in one process or in several
-/// processes sharing the database. Timeouts are kept in whole seconds. Expired locks are removed whenever a lock is
-/// added; until then they are merely invisible.
+/// Adding a lock is one write transaction (purge the expired, read the candidates, check, insert), so of two racing
+/// requests exactly one wins, whether they run in one process or in several processes sharing the database. Inside a
+/// request's write unit of work the engine uses the unit of work's view of the locks instead, so that the lock and
+/// the write it guards are one transaction. Timeouts are kept in whole seconds. Expired locks are removed whenever a
+/// lock is added; until then they are merely invisible.
 /// </remarks>
 public sealed partial class FileSystemStore : ILockStore
 {

@@ -26,11 +26,6 @@ public static class FileSystemWebDavBuilderExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.Root), "FileSystemStoreOptions.Root must not be empty.")
             .ValidateOnStart();
         builder.Services.Replace(ServiceDescriptor.Singleton<IDavStore>(CreateStore));
-
-        // Uploads in progress go next to the files, in the hidden metadata folder: on the same volume, a finished
-        // upload is renamed into place rather than copied, and the sessions survive restarts with the store.
-        builder.Services.AddOptions<DavOptions>().PostConfigure<IServiceProvider>((dav, services) =>
-            dav.UploadsFolder ??= Path.Join(Resolve(services).MetadataPath ?? Path.Join(Resolve(services).Root, ".davit"), "uploads"));
         return builder;
     }
 

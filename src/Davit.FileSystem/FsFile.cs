@@ -1,18 +1,25 @@
+using System.Globalization;
 using Davit.Storage;
 
 namespace Davit.FileSystem;
 
 /// <summary>A plain file under the root.</summary>
-internal sealed class FsFile : FsItem, IFile, IPhysicalFile, IModificationTime, IAdoptFile
+internal sealed class FsFile : FsItem, IFile, IModificationTime
 {
     private long length;
     private DateTime modified;
     private DateTime created;
 
-    public FsFile(FileSystemStore store, DavPath path, string entryPath, FileInfo info)
-        : base(store, path, entryPath, info.FullName)
+    public FsFile(FileSystemStore store, DavPath path, string entryPath, FileInfo info, FsUnitOfWork? unit, Preloaded? preloaded = null)
+        : base(store, path, entryPath, info.FullName, unit, preloaded)
     {
         Refresh(info);
+    }
+
+    private FsFile(FileSystemStore store, DavPath path, string entryPath, string realPath, FileInfo committed, FsUnitOfWork? unit)
+        : base(store, path, entryPath, realPath, unit, null)
+    {
+        Refresh(committed);
     }
 
     public override DateTimeOffset CreatedUtc => Utc(created);
@@ -25,133 +32,75 @@ internal sealed class FsFile : FsItem, IFile, IPhysicalFile, IModificationTime, 
 
     // The committer gives every write a later time than the one before, and a time set by a client a sub-second part
     // of its own (ContentCommitter.SetTime), so length + time changes with the content.
-    public string ETag => $"{length:x}-{modified.Ticks:x}";
+    public string ETag => ETagOf(length, modified);
 
-    public string? PhysicalPath => RealPath;
+    /// <summary>The entity tag of a file of <paramref name="length"/> bytes written at <paramref name="modifiedUtc"/>.</summary>
+    public static string ETagOf(long length, DateTime modifiedUtc) =>
+        length.ToString("x", CultureInfo.InvariantCulture) + "-" + modifiedUtc.Ticks.ToString("x", CultureInfo.InvariantCulture);
 
-    public async ValueTask ReadAsync(Stream output, long offset, long count, CancellationToken cancellationToken)
-    {
-        FileStream input;
-        try
-        {
-            // Share.Delete: an upload may rename a new version over this one meanwhile; this read keeps the old.
-            input = new FileStream(RealPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new DavException(404, $"'{Path}' has gone.", null, ex);
-        }
+    /// <summary>The file just committed at <paramref name="entry"/>, described by what was renamed there.</summary>
+    public static FsFile Committed(FileSystemStore store, DavPath path, string entry, FileInfo committed, FsUnitOfWork? unit) =>
+        new(store, path, entry, entry, committed, unit);
 
-        await using (input)
-        {
-            input.Seek(offset, SeekOrigin.Begin);
-            await PooledCopy.RangeAsync(input, output, count, cancellationToken);
-        }
-    }
-
-    public async ValueTask WriteAsync(Stream content, string? contentType, long startIndex, long totalLength, CancellationToken cancellationToken)
-    {
-        var current = new FileInfo(RealPath);
-        if (startIndex < 0)
-        {
-            throw new DavException(400, "The start index is negative.");
-        }
-
-        if (startIndex > 0 && (!current.Exists || startIndex > current.Length))
-        {
-            throw new DavException(412, $"Cannot write '{Path}' from byte {startIndex}: the content is shorter.");
-        }
-
-        using var staged = Store.Staging.Reserve();
-        // Not wrapped: a failing request body (the client went away) must reach the engine as it is.
-        await staged.WriteAsync(content, startIndex > 0 ? RealPath : null, startIndex, cancellationToken);
-        try
-        {
-            Store.Committer.Commit(staged, RealPath, replace: true);
-        }
-        catch (Exception ex) when (IoErrors.IsFileSystemError(ex))
-        {
-            throw IoErrors.ToDav(ex, $"Could not write '{Path}'.");
-        }
-
-        Refresh(new FileInfo(RealPath));
-    }
-
-    public ValueTask<bool> TryAdoptAsync(string name, string physicalPath, string? contentType, CancellationToken cancellationToken)
+    public ValueTask<IContentReader> OpenReadAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var adopted = FileAdoption.TryAdopt(Store.Staging, physicalPath, staged =>
-        {
-            try
-            {
-                Store.Committer.Commit(staged, RealPath, replace: true);
-            }
-            catch (Exception ex) when (IoErrors.IsFileSystemError(ex))
-            {
-                throw IoErrors.ToDav(ex, $"Could not write '{Path}'.");
-            }
-        });
-        if (adopted)
-        {
-            Refresh(new FileInfo(RealPath));
-        }
+        return ValueTask.FromResult<IContentReader>(FsContentReader.Open(RealPath, ContentType));
+    }
 
-        return ValueTask.FromResult(adopted);
+    public async ValueTask WriteAsync(FileContent content, string? expectedETag, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var staged = await Store.StageAsync(content, Metadata, cancellationToken);
+        try
+        {
+            Refresh(Store.Committer.Commit(staged.File, RealPath, replace: true, expectedETag));
+        }
+        catch (Exception ex) when (IoErrors.HasOutcome(ex))
+        {
+            throw IoErrors.ToStore(ex, $"Could not write '{Path}'.");
+        }
+        finally
+        {
+            staged.Dispose();
+        }
     }
 
     public ValueTask SetModifiedAsync(DateTimeOffset modifiedUtc, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        var before = modified;
         try
         {
             Store.Committer.SetTime(RealPath, modifiedUtc.UtcDateTime);
+            Unit?.OnRollback(() => File.SetLastWriteTimeUtc(RealPath, before));
+            Refresh(new FileInfo(RealPath));
         }
         catch (Exception ex) when (IoErrors.IsFileSystemError(ex) || ex is ArgumentOutOfRangeException)
         {
             throw UnsettableTime(ex, modifiedUtc);
         }
 
-        Refresh(new FileInfo(RealPath));
         return ValueTask.CompletedTask;
     }
 
-    public override async ValueTask CopyToAsync(IFolder destinationFolder, string destinationName, bool deep, MultistatusErrors errors, CancellationToken cancellationToken)
+    public override async ValueTask DeleteAsync(CancellationToken cancellationToken)
     {
-        var (folder, entry) = Store.Destination(destinationFolder, destinationName, existsStatus: 412);
-        var destination = folder.Path.Append(destinationName);
-        // Rows first: until the file appears nobody can PROPPATCH the destination and race with the copy.
-        await Store.Properties.CopyAsync(Path, destination, deep: false, cancellationToken);
-        CopyContent(entry, destination);
-    }
-
-    /// <summary>Copies the bytes (not the properties) to the new entry <paramref name="entry"/>.</summary>
-    internal void CopyContent(string entry, DavPath destination)
-    {
-        using var staged = Store.Staging.Reserve();
-        try
+        if (!EntryMover.Exists(EntryPath))
         {
-            staged.CopyFrom(RealPath);
-        }
-        catch (Exception ex) when (IoErrors.IsFileSystemError(ex))
-        {
-            throw IoErrors.ToDav(ex, $"Could not copy '{Path}' to '{destination}'.");
+            throw new StoreException(StoreError.NotFound, $"'{Path}' is gone.");
         }
 
-        Store.CommitNew(staged, entry, destination, existsStatus: 412);
-    }
-
-    public override async ValueTask DeleteAsync(MultistatusErrors errors, CancellationToken cancellationToken)
-    {
         try
         {
             File.Delete(EntryPath);
         }
-        catch (Exception ex) when (IoErrors.IsFileSystemError(ex))
+        catch (Exception ex) when (IoErrors.HasOutcome(ex))
         {
-            throw IoErrors.ToDav(ex, $"Could not delete '{Path}'.");
+            throw IoErrors.ToStore(ex, $"Could not delete '{Path}'.");
         }
 
-        await Store.Properties.DeleteAsync(Path, [], cancellationToken);
+        await PropertyRepository.DeleteAsync(Metadata, Path, [], cancellationToken);
     }
 
     private void Refresh(FileInfo info)

@@ -1,16 +1,20 @@
-using System.Xml.Linq;
+using System.Runtime.CompilerServices;
 using Davit.Storage;
 
 namespace Davit.FileSystem;
 
-/// <summary>A directory under the root (or the root itself).</summary>
-internal sealed class FsFolder : FsItem, IFolder, IModificationTime, IAdoptFile
+/// <summary>
+/// A directory under the root (or the root itself). It takes whole trees of the same store in one step: a move is a
+/// rename, a copy is prepared in the staging folder and renamed into place, and whatever it replaces goes to the trash
+/// until the unit of work is committed, so a failed copy or move never loses the destination.
+/// </summary>
+internal sealed class FsFolder : FsItem, IFolder, IModificationTime, IMoveTarget, ICopyTarget, ITreeDelete
 {
     private DateTime modified;
     private DateTime created;
 
-    public FsFolder(FileSystemStore store, DavPath path, string entryPath, DirectoryInfo info)
-        : base(store, path, entryPath, info.FullName)
+    public FsFolder(FileSystemStore store, DavPath path, string entryPath, DirectoryInfo info, FsUnitOfWork? unit, Preloaded? preloaded = null)
+        : base(store, path, entryPath, info.FullName, unit, preloaded)
     {
         Refresh(info);
     }
@@ -19,121 +23,238 @@ internal sealed class FsFolder : FsItem, IFolder, IModificationTime, IAdoptFile
 
     public override DateTimeOffset ModifiedUtc => Utc(modified);
 
-    public IAsyncEnumerable<IHierarchyItem> GetChildrenAsync(IReadOnlyCollection<XName> requestedProperties, CancellationToken cancellationToken)
+    public async IAsyncEnumerable<IHierarchyItem> GetChildrenAsync(PropertySelection properties, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (!Directory.Exists(RealPath))
         {
-            throw new DavException(404, $"'{Path}' has gone.");
+            throw new StoreException(StoreError.NotFound, $"'{Path}' has gone.");
         }
 
-        return Store.Items.Children(this, cancellationToken).ToAsyncEnumerable();
+        var rows = properties.IsNone
+            ? null
+            : await PropertyRepository.GetMembersAsync(Metadata, Path, properties.IsAll ? null : properties.Names, cancellationToken);
+        foreach (var child in Store.Items.Children(this, rows, properties, cancellationToken))
+        {
+            yield return child;
+        }
     }
 
     // A folder has no ETag, so the time is set exactly as asked.
     public ValueTask SetModifiedAsync(DateTimeOffset modifiedUtc, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        var before = modified;
         try
         {
             Directory.SetLastWriteTimeUtc(RealPath, modifiedUtc.UtcDateTime);
+            Unit?.OnRollback(() => Directory.SetLastWriteTimeUtc(RealPath, before));
+            Refresh(new DirectoryInfo(RealPath));
         }
         catch (Exception ex) when (IoErrors.IsFileSystemError(ex) || ex is ArgumentOutOfRangeException)
         {
             throw UnsettableTime(ex, modifiedUtc);
         }
 
-        Refresh(new DirectoryInfo(RealPath));
         return ValueTask.CompletedTask;
     }
 
-    public async ValueTask<IFile> CreateFileAsync(string name, Stream content, string? contentType, long totalLength, CancellationToken cancellationToken)
+    public async ValueTask<IFile> CreateFileAsync(string name, FileContent content, CancellationToken cancellationToken)
     {
-        var (_, entry) = Store.Destination(this, name, existsStatus: 405);
+        ArgumentNullException.ThrowIfNull(content);
+        var (entry, _) = Store.Destination(this, name, replace: false);
         var path = Path.Append(name);
-        using var staged = Store.Staging.Reserve();
-        await staged.WriteAsync(content, null, 0, cancellationToken);
-        // A new item starts bare, even where an item deleted behind the store's back left rows.
-        await Store.Properties.DeleteAsync(path, [], cancellationToken);
-        Store.CommitNew(staged, entry, path, existsStatus: 405);
-        return new FsFile(Store, path, entry, new FileInfo(entry));
-    }
-
-    public async ValueTask<bool> TryAdoptAsync(string name, string physicalPath, string? contentType, CancellationToken cancellationToken)
-    {
-        var (_, entry) = Store.Destination(this, name, existsStatus: 405);
-        var path = Path.Append(name);
-        await Store.Properties.DeleteAsync(path, [], cancellationToken);
-        return FileAdoption.TryAdopt(Store.Staging, physicalPath, staged => Store.CommitNew(staged, entry, path, existsStatus: 405));
+        var staged = await Store.StageAsync(content, Metadata, cancellationToken);
+        try
+        {
+            // A new item starts bare, even where an item deleted behind the store's back left rows.
+            await PropertyRepository.DeleteAsync(Metadata, path, [], cancellationToken);
+            var committed = Store.Committer.Commit(staged.File, entry, replace: false);
+            Unit?.OnRollback(() => File.Delete(entry));
+            return FsFile.Committed(Store, path, entry, committed, Unit);
+        }
+        catch (Exception ex) when (IoErrors.HasOutcome(ex))
+        {
+            throw IoErrors.ToStore(ex, $"Could not create '{path}'.");
+        }
+        finally
+        {
+            staged.Dispose();
+        }
     }
 
     public async ValueTask<IFolder> CreateFolderAsync(string name, CancellationToken cancellationToken)
     {
-        var (_, entry) = Store.Destination(this, name, existsStatus: 405);
+        var (entry, _) = Store.Destination(this, name, replace: false);
         var path = Path.Append(name);
-        await Store.Properties.DeleteAsync(path, [], cancellationToken);
-        return new FsFolder(Store, path, entry, CreateDirectory(entry, path, existsStatus: 405));
+        await PropertyRepository.DeleteAsync(Metadata, path, [], cancellationToken);
+        var folder = new FsFolder(Store, path, entry, CreateDirectory(entry, path), Unit);
+        Unit?.OnRollback(() => Directory.Delete(entry));
+        return folder;
     }
 
-    public override async ValueTask CopyToAsync(IFolder destinationFolder, string destinationName, bool deep, MultistatusErrors errors, CancellationToken cancellationToken)
-    {
-        var (folder, entry) = Store.Destination(destinationFolder, destinationName, existsStatus: 412);
-        var destination = folder.Path.Append(destinationName);
-        // One statement for the rows of the whole tree; a member that then fails to copy leaves rows without an
-        // item, which nobody sees and the next item created there clears.
-        await Store.Properties.CopyAsync(Path, destination, deep, cancellationToken);
-        var copy = CreateCopy(entry, destination);
-        if (deep)
-        {
-            new TreeCopier(errors, copy.RealPath).CopyMembers(this, copy, [RealPath], cancellationToken);
-        }
-    }
-
-    /// <summary>Creates the folder that receives a copy of this one, at the new entry <paramref name="entry"/>.</summary>
-    internal FsFolder CreateCopy(string entry, DavPath destination) =>
-        new(Store, destination, entry, CreateDirectory(entry, destination, existsStatus: 412));
-
-    public override async ValueTask DeleteAsync(MultistatusErrors errors, CancellationToken cancellationToken)
+    public override async ValueTask DeleteAsync(CancellationToken cancellationToken)
     {
         if (Path.IsRoot)
         {
-            throw new DavException(403, "The root cannot be deleted.");
+            throw new StoreException(StoreError.Forbidden, "The root cannot be deleted.");
         }
 
-        var before = errors.Errors.Count;
-        if (IsLink)
-        {
-            DeleteLink();
-        }
-        else
-        {
-            new TreeDeleter(Store.Layout, errors).DeleteFolder(EntryPath, Path, cancellationToken);
-        }
-
-        var survivors = SurvivorsOf(errors.Errors.Skip(before));
-        await Store.Properties.DeleteAsync(Path, survivors, cancellationToken);
-    }
-
-    private void DeleteLink()
-    {
         try
         {
-            if (OperatingSystem.IsWindows())
+            DeleteEntry();
+        }
+        catch (IOException ex) when (Directory.Exists(EntryPath) && !IsLink)
+        {
+            throw new StoreException(StoreError.Conflict, $"'{Path}' is not empty.", ex);
+        }
+        catch (Exception ex) when (IoErrors.HasOutcome(ex))
+        {
+            throw IoErrors.ToStore(ex, $"Could not delete '{Path}'.");
+        }
+
+        await PropertyRepository.DeleteAsync(Metadata, Path, [], cancellationToken);
+    }
+
+    public async ValueTask<bool> DeleteTreeAsync(TreeErrors errors, CancellationToken cancellationToken)
+    {
+        if (Path.IsRoot)
+        {
+            throw new StoreException(StoreError.Forbidden, "The root cannot be deleted.");
+        }
+
+        if (!EntryMover.Exists(EntryPath))
+        {
+            throw new StoreException(StoreError.NotFound, $"'{Path}' is gone.");
+        }
+
+        var before = errors.Count;
+        if (IsLink)
+        {
+            await DeleteAsync(cancellationToken);
+            return true;
+        }
+
+        new TreeDeleter(Store.Layout, errors).DeleteFolder(EntryPath, Path, cancellationToken);
+        var survivors = SurvivorsOf(errors.Errors.Skip(before));
+        await PropertyRepository.DeleteAsync(Metadata, Path, survivors, cancellationToken);
+        return true;
+    }
+
+    public async ValueTask<bool> MoveIntoAsync(string name, IHierarchyItem source, bool replace, CancellationToken cancellationToken)
+    {
+        if (Store.Own(source) is not { } item)
+        {
+            return false;
+        }
+
+        if (item.Path.IsRoot)
+        {
+            throw new StoreException(StoreError.Forbidden, "The root cannot be moved.");
+        }
+
+        var (entry, exists) = Store.Destination(this, name, replace);
+        var destination = Path.Append(name);
+        var trashed = exists ? Store.Trash(entry, Unit) : null;
+        try
+        {
+            EntryMover.Move(item, entry);
+        }
+        catch (IOException ex) when (IoErrors.IsCrossDevice(ex))
+        {
+            // A subtree on another mount: the engine copies and deletes instead.
+            Restore(trashed, entry);
+            return false;
+        }
+        catch (Exception ex) when (IoErrors.HasOutcome(ex))
+        {
+            Restore(trashed, entry);
+            throw IoErrors.ToStore(ex, $"Could not move '{item.Path}' to '{destination}'.");
+        }
+
+        Unit?.OnRollback(() => EntryMover.Rename(entry, item.EntryPath));
+        Store.Discard(trashed, Unit);
+        await PropertyRepository.MoveAsync(Metadata, item.Path, destination, cancellationToken);
+        return true;
+    }
+
+    public async ValueTask<bool> CopyIntoAsync(string name, IHierarchyItem source, bool deep, bool replace, TreeErrors errors, CancellationToken cancellationToken)
+    {
+        if (Store.Own(source) is not { } item)
+        {
+            return false;
+        }
+
+        var (entry, exists) = Store.Destination(this, name, replace);
+        var destination = Path.Append(name);
+
+        // The copy is made in full in the staging folder before anything at the destination is touched.
+        var prepared = Store.Staging.ReserveFolder();
+        try
+        {
+            if (item is FsFolder folder)
             {
-                Directory.Delete(EntryPath);
+                Directory.CreateDirectory(prepared);
+                if (deep)
+                {
+                    new TreeCopier(Store, errors, destination, prepared).CopyMembers(folder, prepared, cancellationToken);
+                }
             }
             else
             {
-                File.Delete(EntryPath);
+                StagedFile.CopyFile(item.RealPath, prepared);
+                Store.Committer.StampNew(prepared);
             }
+        }
+        catch (Exception ex) when (IoErrors.HasOutcome(ex))
+        {
+            StagingArea.Purge(prepared);
+            throw IoErrors.ToStore(ex, $"Could not copy '{item.Path}' to '{destination}'.");
+        }
+
+        var trashed = exists ? Store.Trash(entry, Unit) : null;
+        try
+        {
+            EntryMover.Rename(prepared, entry);
+            DirectoryFlush.FlushParent(entry);
         }
         catch (Exception ex) when (IoErrors.IsFileSystemError(ex))
         {
-            throw IoErrors.ToDav(ex, $"Could not delete '{Path}'.");
+            StagingArea.Purge(prepared);
+            Restore(trashed, entry);
+            throw IoErrors.HasOutcome(ex) ? IoErrors.ToStore(ex, $"Could not copy '{item.Path}' to '{destination}'.") : ex;
+        }
+
+        Unit?.OnRollback(() => StagingArea.Purge(entry));
+        Store.Discard(trashed, Unit);
+
+        // One statement for the rows of the whole tree; a member that failed to copy leaves rows without an item,
+        // which nobody sees and the next item created there clears.
+        await PropertyRepository.CopyAsync(Metadata, item.Path, destination, deep, cancellationToken);
+        return true;
+    }
+
+    private void Restore(string? trashed, string entry)
+    {
+        if (trashed is not null)
+        {
+            EntryMover.Rename(trashed, entry);
+        }
+    }
+
+    private void DeleteEntry()
+    {
+        if (IsLink && !OperatingSystem.IsWindows())
+        {
+            File.Delete(EntryPath);
+        }
+        else
+        {
+            Directory.Delete(EntryPath);
         }
     }
 
     // A member that stayed keeps its properties, and so do the folders that still hold it.
-    private HashSet<DavPath> SurvivorsOf(IEnumerable<MemberError> failures)
+    private HashSet<DavPath> SurvivorsOf(IEnumerable<TreeError> failures)
     {
         var survivors = new HashSet<DavPath>();
         foreach (var failure in failures)
@@ -156,7 +277,7 @@ internal sealed class FsFolder : FsItem, IFolder, IModificationTime, IAdoptFile
         created = birth <= DateTime.UnixEpoch || birth > modified ? modified : birth;
     }
 
-    private static DirectoryInfo CreateDirectory(string entry, DavPath path, int existsStatus)
+    private static DirectoryInfo CreateDirectory(string entry, DavPath path)
     {
         DirectoryInfo created;
         try
@@ -166,20 +287,20 @@ internal sealed class FsFolder : FsItem, IFolder, IModificationTime, IAdoptFile
         }
         catch (IOException ex) when (EntryMover.Exists(entry))
         {
-            throw new DavException(existsStatus, $"Something is already at '{path}'.", null, ex);
+            throw new StoreException(StoreError.AlreadyExists, $"Something is already at '{path}'.", ex);
         }
-        catch (Exception ex) when (IoErrors.IsFileSystemError(ex))
+        catch (Exception ex) when (IoErrors.HasOutcome(ex))
         {
-            throw IoErrors.ToDav(ex, $"Could not create '{path}'.");
+            throw IoErrors.ToStore(ex, $"Could not create '{path}'.");
         }
 
         try
         {
             DirectoryFlush.FlushParent(entry);
         }
-        catch (IOException ex)
+        catch (IOException ex) when (IoErrors.HasOutcome(ex))
         {
-            throw IoErrors.ToDav(ex, $"Created '{path}' but could not flush its parent folder to the disk.");
+            throw IoErrors.ToStore(ex, $"Created '{path}' but could not flush its parent folder to the disk.");
         }
 
         return created;

@@ -3,15 +3,20 @@ using Davit.Storage;
 
 namespace Davit.FileSystem;
 
-/// <summary>What files and folders share: their place on disk, their times, their dead properties, MOVE.</summary>
+/// <summary>What files and folders share: their place on disk, their times, their dead properties, the unit of work
+/// they were resolved in.</summary>
 internal abstract class FsItem : IHierarchyItem, IDeadProperties
 {
-    protected FsItem(FileSystemStore store, DavPath path, string entryPath, string realPath)
+    private readonly Preloaded? preloaded;
+
+    protected FsItem(FileSystemStore store, DavPath path, string entryPath, string realPath, FsUnitOfWork? unit, Preloaded? preloaded)
     {
         Store = store;
         Path = path;
         EntryPath = entryPath;
         RealPath = realPath;
+        Unit = unit;
+        this.preloaded = preloaded;
     }
 
     public string Name => Path.Name;
@@ -30,62 +35,43 @@ internal abstract class FsItem : IHierarchyItem, IDeadProperties
 
     internal FileSystemStore Store { get; }
 
+    /// <summary>The write unit of work this item was resolved in, or null.</summary>
+    internal FsUnitOfWork? Unit { get; }
+
+    /// <summary>Where this item's metadata statements run: its unit of work, or the database on its own.</summary>
+    internal IMetadata Metadata => (IMetadata?)Unit ?? Store.Database;
+
     /// <summary>True when the entry is a symbolic link (to an item inside the root).</summary>
     internal bool IsLink => !string.Equals(EntryPath, RealPath, StringComparison.Ordinal);
 
-    public abstract ValueTask CopyToAsync(IFolder destinationFolder, string destinationName, bool deep, MultistatusErrors errors, CancellationToken cancellationToken);
+    public abstract ValueTask DeleteAsync(CancellationToken cancellationToken);
 
-    public abstract ValueTask DeleteAsync(MultistatusErrors errors, CancellationToken cancellationToken);
-
-    public async ValueTask MoveToAsync(IFolder destinationFolder, string destinationName, MultistatusErrors errors, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<DeadProperty>> GetPropertiesAsync(IReadOnlyCollection<XName>? names, CancellationToken cancellationToken)
     {
-        if (Path.IsRoot)
+        // A listing fetched the members' properties in one query; names outside what it fetched are asked for again.
+        if (preloaded is { } fetched && (names is null ? fetched.Selection.IsAll : fetched.Selection.IsAll || names.All(fetched.Selection.Names.Contains)))
         {
-            throw new DavException(403, "The root cannot be moved.");
+            IReadOnlyList<DeadProperty> selected = names is null ? fetched.Values : [.. fetched.Values.Where(p => names.Contains(p.Name))];
+            return ValueTask.FromResult(selected);
         }
 
-        var (folder, entry) = Store.Destination(destinationFolder, destinationName, existsStatus: 412);
-        var destination = folder.Path.Append(destinationName);
-        try
-        {
-            EntryMover.Move(this, entry);
-        }
-        catch (IOException ex) when (IoErrors.IsCrossDevice(ex))
-        {
-            await MoveAcrossDevicesAsync(folder, destinationName, errors, cancellationToken);
-            return;
-        }
-        catch (Exception ex) when (IoErrors.IsFileSystemError(ex))
-        {
-            throw IoErrors.ToDav(ex, $"Could not move '{Path}' to '{destination}'.");
-        }
-
-        await Store.Properties.MoveAsync(Path, destination, cancellationToken);
+        return PropertyRepository.GetAsync(Metadata, Path, names, cancellationToken);
     }
-
-    public ValueTask<IReadOnlyList<DeadProperty>> GetPropertiesAsync(IReadOnlyCollection<XName>? names, CancellationToken cancellationToken) =>
-        Store.Properties.GetAsync(Path, names, cancellationToken);
 
     public ValueTask UpdatePropertiesAsync(IReadOnlyList<PropertyUpdate> updates, CancellationToken cancellationToken) =>
-        Store.Properties.UpdateAsync(Path, updates, cancellationToken);
-
-    /// <summary>A folder's subtree may span mounts; rename cannot cross them, so copy, and delete the source only
-    /// when every member arrived.</summary>
-    private async ValueTask MoveAcrossDevicesAsync(FsFolder folder, string name, MultistatusErrors errors, CancellationToken cancellationToken)
-    {
-        var before = errors.Errors.Count;
-        await CopyToAsync(folder, name, deep: true, errors, cancellationToken);
-        if (errors.Errors.Count == before)
-        {
-            await DeleteAsync(errors, cancellationToken);
-        }
-    }
+        PropertyRepository.UpdateAsync(Metadata, Path, updates, cancellationToken);
 
     protected static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
 
-    /// <summary>The error for a modification time the file system refused; a time it cannot represent (before
-    /// 1601 on Windows, for instance) is a 403 like a permission it lacks.</summary>
-    protected DavException UnsettableTime(Exception exception, DateTimeOffset time) => exception is ArgumentOutOfRangeException
-        ? new DavException(403, $"The modification time of '{Path}' cannot be {time:O}.", null, exception)
-        : IoErrors.ToDav(exception, $"Could not set the modification time of '{Path}'.");
+    /// <summary>The outcome for a modification time the file system refused; a time it cannot represent (before
+    /// 1601 on Windows, for instance) is forbidden like a permission it lacks.</summary>
+    protected Exception UnsettableTime(Exception exception, DateTimeOffset time) => exception switch
+    {
+        ArgumentOutOfRangeException or UnauthorizedAccessException => new StoreException(StoreError.Forbidden, $"The modification time of '{Path}' cannot be {time:O}.", exception),
+        _ when IoErrors.HasOutcome(exception) => IoErrors.ToStore(exception, $"Could not set the modification time of '{Path}'."),
+        _ => exception,
+    };
 }
+
+/// <summary>Dead properties a listing fetched for an item, and which names the fetch covered.</summary>
+internal sealed record Preloaded(IReadOnlyList<DeadProperty> Values, PropertySelection Selection);

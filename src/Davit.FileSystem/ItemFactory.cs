@@ -6,23 +6,25 @@ namespace Davit.FileSystem;
 internal sealed class ItemFactory(FileSystemStore store, PathResolver resolver, StoreLayout layout)
 {
     /// <summary>The item at <paramref name="path"/>, or null when nothing (reachable) is there.</summary>
-    public FsItem? Find(DavPath path) =>
-        resolver.Resolve(path) is { } location ? Create(path, location) : null;
+    public FsItem? Find(DavPath path, FsUnitOfWork? unit) =>
+        resolver.Resolve(path) is { } location ? Create(path, location, unit, null) : null;
 
-    /// <summary>The members of <paramref name="folder"/>, read from the disk as they are enumerated.</summary>
-    public IEnumerable<FsItem> Children(FsFolder folder, CancellationToken cancellationToken)
+    /// <summary>The members of <paramref name="folder"/>, read from the disk as they are enumerated, each with the
+    /// dead properties in <paramref name="rows"/> (by member name) when a listing fetched them.</summary>
+    public IEnumerable<FsItem> Children(FsFolder folder, Dictionary<string, List<DeadProperty>>? rows, PropertySelection selection, CancellationToken cancellationToken)
     {
         foreach (var entry in Listing.Entries(folder.RealPath))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (Child(folder, entry) is { } item)
+            var preloaded = rows is null ? null : new Preloaded(rows.GetValueOrDefault(entry.Name) ?? [], selection);
+            if (Child(folder, entry, preloaded) is { } item)
             {
                 yield return item;
             }
         }
     }
 
-    private FsItem? Child(FsFolder folder, FileSystemInfo entry)
+    private FsItem? Child(FsFolder folder, FileSystemInfo entry, Preloaded? preloaded)
     {
         if (!PathResolver.IsValidName(entry.Name) || layout.IsHidden(entry.FullName))
         {
@@ -33,18 +35,18 @@ internal sealed class ItemFactory(FileSystemStore store, PathResolver resolver, 
         if (Listing.IsLink(entry))
         {
             // A link is judged by where it finally leads, exactly as when it is addressed directly.
-            return resolver.ResolveEntry(folder.RealPath, entry.Name) is { } location ? Create(path, location) : null;
+            return resolver.ResolveEntry(folder.RealPath, entry.Name) is { } location ? Create(path, location, folder.Unit, preloaded) : null;
         }
 
         return Guarded(() => entry is DirectoryInfo directory
-            ? new FsFolder(store, path, directory.FullName, directory)
-            : new FsFile(store, path, entry.FullName, (FileInfo)entry));
+            ? new FsFolder(store, path, directory.FullName, directory, folder.Unit, preloaded)
+            : new FsFile(store, path, entry.FullName, (FileInfo)entry, folder.Unit, preloaded));
     }
 
-    private FsItem? Create(DavPath path, Location location) => location.Kind switch
+    private FsItem? Create(DavPath path, Location location, FsUnitOfWork? unit, Preloaded? preloaded) => location.Kind switch
     {
-        EntryKind.Folder => Guarded(() => new FsFolder(store, path, location.EntryPath, new DirectoryInfo(location.RealPath))),
-        EntryKind.File => Guarded(() => new FsFile(store, path, location.EntryPath, new FileInfo(location.RealPath))),
+        EntryKind.Folder => Guarded(() => new FsFolder(store, path, location.EntryPath, new DirectoryInfo(location.RealPath), unit, preloaded)),
+        EntryKind.File => Guarded(() => new FsFile(store, path, location.EntryPath, new FileInfo(location.RealPath), unit, preloaded)),
         _ => null,
     };
 

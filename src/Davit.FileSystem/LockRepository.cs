@@ -15,7 +15,7 @@ namespace Davit.FileSystem;
 /// <c>expires</c> is in UTC ticks, <see cref="long.MaxValue"/> for never. A lock is live while
 /// <c>expires &gt; now</c>, exactly the negation of <see cref="ActiveLock.IsExpired"/>.
 /// </remarks>
-internal sealed class LockRepository(MetadataDatabase database)
+internal sealed class LockRepository(IMetadata database)
 {
     private const string Columns = "token, root, scope, depth, owner_xml, principal, timeout, expires";
 
@@ -52,20 +52,19 @@ internal sealed class LockRepository(MetadataDatabase database)
         }, cancellationToken);
 
     /// <summary>The live locks covering <paramref name="path"/>, and those rooted below it when asked.</summary>
-    public async ValueTask<IReadOnlyList<ActiveLock>> FindAsync(DavPath path, bool includeDescendants, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await ReadAsync(connection, null, path, anyDepthAncestors: false, includeDescendants, now, cancellationToken);
-    }
+    public ValueTask<IReadOnlyList<ActiveLock>> FindAsync(DavPath path, bool includeDescendants, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<ActiveLock>>(
+            async (connection, transaction) => await ReadAsync(connection, transaction, path, anyDepthAncestors: false, includeDescendants, now, cancellationToken),
+            cancellationToken);
 
-    public async ValueTask<ActiveLock?> GetAsync(string token, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, $"SELECT {Columns} FROM locks WHERE token = $token AND expires > $now;");
-        command.Parameters.AddWithValue("$token", token);
-        command.Parameters.AddWithValue("$now", now.UtcTicks);
-        return (await ReadAllAsync(command, cancellationToken)).SingleOrDefault();
-    }
+    public ValueTask<ActiveLock?> GetAsync(string token, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.ReadAsync(async (connection, transaction) =>
+        {
+            await using var command = Command(connection, transaction, $"SELECT {Columns} FROM locks WHERE token = $token AND expires > $now;");
+            command.Parameters.AddWithValue("$token", token);
+            command.Parameters.AddWithValue("$now", now.UtcTicks);
+            return (await ReadAllAsync(command, cancellationToken)).SingleOrDefault();
+        }, cancellationToken);
 
     public ValueTask<ActiveLock?> RefreshAsync(string token, TimeSpan timeout, DateTimeOffset expiresUtc, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>

@@ -15,10 +15,14 @@ namespace Davit.FileSystem;
 /// 263 LOCK/UNLOCK pairs/s without the gate, about 1000 with it). Writers in other processes sharing the file
 /// still meet on SQLite's lock and busy timeout.
 /// </remarks>
-internal sealed class MetadataDatabase : IDisposable
+internal sealed class MetadataDatabase : IMetadata, IDisposable
 {
     /// <summary>SQLITE_FULL: the database could not grow.</summary>
     public const int SqliteFull = 13;
+
+    // SQLITE_BUSY and SQLITE_LOCKED: another connection held the lock past the busy timeout.
+    private const int SqliteBusy = 5;
+    private const int SqliteLocked = 6;
 
     // Migrations[n] takes a database from schema n to n + 1. Append only: a released step never changes, so every
     // database, however old, reaches the current schema by the same path.
@@ -49,6 +53,21 @@ internal sealed class MetadataDatabase : IDisposable
         ) WITHOUT ROWID;
         CREATE INDEX locks_by_root ON locks (root);
         CREATE INDEX locks_by_expiry ON locks (expires);
+        """,
+
+        // 2 -> 3: uploads in progress (see SessionRepository); their bytes are files in the uploads folder.
+        """
+        CREATE TABLE uploads (
+            path          TEXT    NOT NULL PRIMARY KEY,
+            id            TEXT    NOT NULL UNIQUE,
+            bytes_saved   INTEGER NOT NULL,
+            total_length  INTEGER,
+            content_type  TEXT,
+            created       INTEGER NOT NULL,
+            last_saved    INTEGER NOT NULL,
+            expires       INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX uploads_by_expiry ON uploads (expires);
         """,
     ];
 
@@ -105,22 +124,105 @@ internal sealed class MetadataDatabase : IDisposable
     /// </summary>
     public async ValueTask<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, ValueTask<T>> work, CancellationToken cancellationToken)
     {
-        await writeGate.WaitAsync(cancellationToken);
+        await using var writer = await BeginWriteAsync(cancellationToken);
+        var result = await RunAsync(work, writer.Connection, writer.Transaction);
+        await writer.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    /// <summary>Runs statements of a write transaction; a database that cannot grow is out of space (507).</summary>
+    public static async ValueTask<T> RunAsync<T>(Func<SqliteConnection, SqliteTransaction, ValueTask<T>> work, SqliteConnection connection, SqliteTransaction transaction)
+    {
         try
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using var transaction = connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
-            var result = await work(connection, transaction);
-            await transaction.CommitAsync(cancellationToken);
-            return result;
+            return await work(connection, transaction);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteFull)
         {
-            throw new DavException(507, "The metadata database is out of space.", null, ex);
+            throw new Storage.StoreException(Storage.StoreError.InsufficientStorage, "The metadata database is out of space.", ex);
         }
-        finally
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<T> ReadAsync<T>(Func<SqliteConnection, SqliteTransaction?, ValueTask<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await work(connection, null);
+    }
+
+    /// <summary>
+    /// Takes the write lock (this process's writers queue on a gate first, then SQLite's lock is taken with BEGIN
+    /// IMMEDIATE, which other processes wait for) and returns the open transaction. Disposing it without committing
+    /// rolls back; either way the lock is released.
+    /// </summary>
+    /// <exception cref="Storage.StoreException"><see cref="Storage.StoreError.Unavailable"/> when another process
+    /// held the database's lock for longer than the busy timeout.</exception>
+    public async ValueTask<Writer> BeginWriteAsync(CancellationToken cancellationToken)
+    {
+        await writeGate.WaitAsync(cancellationToken);
+        SqliteConnection? connection = null;
+        try
         {
+            connection = await OpenAsync(cancellationToken);
+            var transaction = connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
+            return new Writer(this, connection, transaction);
+        }
+        catch (Exception ex)
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+
             writeGate.Release();
+            throw ex is SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked }
+                ? new Storage.StoreException(Storage.StoreError.Unavailable, "The metadata database is held by another process.", ex)
+                : ex;
+        }
+    }
+
+    /// <summary>A write transaction holding the database's write lock.</summary>
+    internal sealed class Writer(MetadataDatabase database, SqliteConnection connection, SqliteTransaction transaction) : IAsyncDisposable
+    {
+        private bool ended;
+
+        public SqliteConnection Connection => connection;
+
+        public SqliteTransaction Transaction => transaction;
+
+        /// <summary>Commits; a full database becomes <see cref="Storage.StoreError.InsufficientStorage"/>.</summary>
+        public async ValueTask CommitAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                await transaction.CommitAsync(cancellationToken);
+                ended = true;
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteFull)
+            {
+                throw new Storage.StoreException(Storage.StoreError.InsufficientStorage, "The metadata database is out of space.", ex);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                if (!ended)
+                {
+                    await transaction.RollbackAsync(CancellationToken.None);
+                }
+            }
+            catch (SqliteException)
+            {
+                // A failed commit may have rolled back already; the connection is closed either way.
+            }
+            finally
+            {
+                await transaction.DisposeAsync();
+                await connection.DisposeAsync();
+                database.writeGate.Release();
+            }
         }
     }
 

@@ -32,31 +32,4 @@ internal static class PooledCopy
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
-
-    /// <summary>Copies exactly <paramref name="count"/> bytes of <paramref name="source"/> from its current
-    /// position to <paramref name="destination"/>.</summary>
-    /// <exception cref="EndOfStreamException">The source ended early (the file shrank meanwhile).</exception>
-    public static async ValueTask RangeAsync(Stream source, Stream destination, long count, CancellationToken cancellationToken)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        try
-        {
-            while (count > 0)
-            {
-                var wanted = (int)Math.Min(count, BufferSize);
-                var read = await source.ReadAsync(buffer.AsMemory(0, wanted), cancellationToken);
-                if (read == 0)
-                {
-                    throw new EndOfStreamException("The file became shorter while it was being read.");
-                }
-
-                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                count -= read;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
 }

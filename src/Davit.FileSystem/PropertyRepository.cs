@@ -8,31 +8,66 @@ namespace Davit.FileSystem;
 /// Dead properties, one row per (item path, property name), the name in Clark notation ("{ns}local") and the value
 /// as <see cref="DeadProperty.ToXml"/>. Rows follow their items through COPY, MOVE and DELETE by path prefix.
 /// </summary>
-internal sealed class PropertyRepository(MetadataDatabase database)
+internal static class PropertyRepository
 {
-    public async ValueTask<IReadOnlyList<DeadProperty>> GetAsync(DavPath path, IReadOnlyCollection<XName>? names, CancellationToken cancellationToken)
-    {
-        var wanted = names?.Select(n => n.ToString()).ToHashSet(StringComparer.Ordinal);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, xml FROM properties WHERE path = $p;";
-        command.Parameters.AddWithValue("$p", path.ToString());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var result = new List<DeadProperty>();
-        while (await reader.ReadAsync(cancellationToken))
+    public static ValueTask<IReadOnlyList<DeadProperty>> GetAsync(IMetadata database, DavPath path, IReadOnlyCollection<XName>? names, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<DeadProperty>>(async (connection, transaction) =>
         {
-            if (wanted is null || wanted.Contains(reader.GetString(0)))
+            var wanted = names?.Select(n => n.ToString()).ToHashSet(StringComparer.Ordinal);
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "SELECT name, xml FROM properties WHERE path = $p;";
+            command.Parameters.AddWithValue("$p", path.ToString());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var result = new List<DeadProperty>();
+            while (await reader.ReadAsync(cancellationToken))
             {
-                result.Add(DeadProperty.Parse(reader.GetString(1)));
+                if (wanted is null || wanted.Contains(reader.GetString(0)))
+                {
+                    result.Add(DeadProperty.Parse(reader.GetString(1)));
+                }
             }
-        }
 
-        return result;
-    }
+            return result;
+        }, cancellationToken);
+
+    /// <summary>
+    /// The rows of the direct members of <paramref name="folder"/> (the ones in <paramref name="names"/>, or all),
+    /// by member name: one range query for a whole listing instead of one per member.
+    /// </summary>
+    public static ValueTask<Dictionary<string, List<DeadProperty>>> GetMembersAsync(IMetadata database, DavPath folder, IReadOnlyCollection<XName>? names, CancellationToken cancellationToken) =>
+        database.ReadAsync(async (connection, transaction) =>
+        {
+            var wanted = names?.Select(n => n.ToString()).ToHashSet(StringComparer.Ordinal);
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"SELECT path, name, xml FROM properties WHERE {Subtree.Below(folder, "path")};";
+            Subtree.Bind(command.Parameters, folder);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var prefix = folder.IsRoot ? 0 : folder.ToString().Length + 1;
+            var result = new Dictionary<string, List<DeadProperty>>(StringComparer.Ordinal);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var member = reader.GetString(0)[prefix..];
+                if (member.Contains('/', StringComparison.Ordinal) || (wanted is not null && !wanted.Contains(reader.GetString(1))))
+                {
+                    continue; // deeper down, or not asked for
+                }
+
+                if (!result.TryGetValue(member, out var list))
+                {
+                    result[member] = list = [];
+                }
+
+                list.Add(DeadProperty.Parse(reader.GetString(2)));
+            }
+
+            return result;
+        }, cancellationToken);
 
     /// <summary>Applies <paramref name="updates"/> in one transaction: all or nothing.</summary>
-    public ValueTask UpdateAsync(DavPath path, IReadOnlyList<PropertyUpdate> updates, CancellationToken cancellationToken) =>
-        InTransactionAsync(async (connection, transaction) =>
+    public static ValueTask UpdateAsync(IMetadata database, DavPath path, IReadOnlyList<PropertyUpdate> updates, CancellationToken cancellationToken) =>
+        InTransactionAsync(database, async (connection, transaction) =>
         {
             foreach (var update in updates)
             {
@@ -54,8 +89,8 @@ internal sealed class PropertyRepository(MetadataDatabase database)
 
     /// <summary>Copies the rows of <paramref name="source"/> (and of its subtree when <paramref name="deep"/>)
     /// to <paramref name="destination"/>, replacing whatever rows the destination's subtree had.</summary>
-    public ValueTask CopyAsync(DavPath source, DavPath destination, bool deep, CancellationToken cancellationToken) =>
-        InTransactionAsync(async (connection, transaction) =>
+    public static ValueTask CopyAsync(IMetadata database, DavPath source, DavPath destination, bool deep, CancellationToken cancellationToken) =>
+        InTransactionAsync(database, async (connection, transaction) =>
         {
             await ExecuteAsync(connection, transaction, $"DELETE FROM properties WHERE {Subtree.Filter(destination)};", destination, null, cancellationToken);
             var rows = deep ? Subtree.Filter(source) : "path = $p";
@@ -65,8 +100,8 @@ internal sealed class PropertyRepository(MetadataDatabase database)
         }, cancellationToken);
 
     /// <summary>Moves the rows of <paramref name="source"/>'s subtree under <paramref name="destination"/>.</summary>
-    public ValueTask MoveAsync(DavPath source, DavPath destination, CancellationToken cancellationToken) =>
-        InTransactionAsync(async (connection, transaction) =>
+    public static ValueTask MoveAsync(IMetadata database, DavPath source, DavPath destination, CancellationToken cancellationToken) =>
+        InTransactionAsync(database, async (connection, transaction) =>
         {
             await ExecuteAsync(connection, transaction, $"DELETE FROM properties WHERE {Subtree.Filter(destination)};", destination, null, cancellationToken);
             await ExecuteAsync(connection, transaction,
@@ -76,8 +111,8 @@ internal sealed class PropertyRepository(MetadataDatabase database)
 
     /// <summary>Deletes the rows of <paramref name="path"/>'s subtree, except those of the items in
     /// <paramref name="survivors"/> (members a DELETE could not remove).</summary>
-    public ValueTask DeleteAsync(DavPath path, IReadOnlyCollection<DavPath> survivors, CancellationToken cancellationToken) =>
-        InTransactionAsync(async (connection, transaction) =>
+    public static ValueTask DeleteAsync(IMetadata database, DavPath path, IReadOnlyCollection<DavPath> survivors, CancellationToken cancellationToken) =>
+        InTransactionAsync(database, async (connection, transaction) =>
         {
             if (survivors.Count == 0)
             {
@@ -110,7 +145,7 @@ internal sealed class PropertyRepository(MetadataDatabase database)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async ValueTask InTransactionAsync(Func<SqliteConnection, SqliteTransaction, ValueTask> work, CancellationToken cancellationToken) =>
+    private static async ValueTask InTransactionAsync(IMetadata database, Func<SqliteConnection, SqliteTransaction, ValueTask> work, CancellationToken cancellationToken) =>
         await database.WriteAsync(async (connection, transaction) =>
         {
             await work(connection, transaction);

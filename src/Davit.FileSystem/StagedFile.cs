@@ -16,39 +16,35 @@ internal sealed class StagedFile : IDisposable
     /// <summary>Where the staged bytes are.</summary>
     public string FullPath { get; }
 
-    /// <summary>
-    /// Fills the staged file: a copy of <paramref name="basis"/> (or nothing) with <paramref name="content"/>
-    /// written over it from <paramref name="startIndex"/> on, then flushed to the disk.
-    /// </summary>
-    public async ValueTask WriteAsync(Stream content, string? basis, long startIndex, CancellationToken cancellationToken)
+    /// <summary>Fills the staged file with <paramref name="content"/> read to its end, then flushes it to the disk.</summary>
+    /// <exception cref="Storage.StoreException"><see cref="Storage.StoreError.InsufficientStorage"/> when the disk is full.</exception>
+    public async ValueTask WriteAsync(Stream content, CancellationToken cancellationToken)
     {
-        if (basis is not null)
-        {
-            CopyFrom(basis);
-        }
-
         var options = new FileStreamOptions
         {
-            Mode = basis is null ? FileMode.CreateNew : FileMode.Open,
+            Mode = FileMode.CreateNew,
             Access = FileAccess.Write,
             Share = FileShare.None,
             BufferSize = 0,
             Options = FileOptions.Asynchronous,
         };
         await using var output = new FileStream(FullPath, options);
-        output.Seek(startIndex, SeekOrigin.Begin);
         await PooledCopy.ToFileAsync(content, output, cancellationToken);
         FlushToDisk(output);
     }
 
     /// <summary>Fills the staged file with a copy of <paramref name="source"/>, flushed to the disk.</summary>
-    public void CopyFrom(string source)
+    public void CopyFrom(string source) => CopyFile(source, FullPath);
+
+    /// <summary>Copies the file <paramref name="source"/> to the new file <paramref name="target"/> and flushes it.</summary>
+    /// <exception cref="Storage.StoreException"><see cref="Storage.StoreError.InsufficientStorage"/> when the disk is full.</exception>
+    public static void CopyFile(string source, string target)
     {
         try
         {
             // File.Copy lets the kernel copy (copy_file_range, reflinks) without the bytes passing through here.
-            File.Copy(source, FullPath);
-            using var output = new FileStream(FullPath, FileMode.Open, FileAccess.Write, FileShare.None, 1);
+            File.Copy(source, target);
+            using var output = new FileStream(target, FileMode.Open, FileAccess.Write, FileShare.None, 1);
             FlushToDisk(output);
         }
         catch (IOException ex) when (IoErrors.IsOutOfSpace(ex))

@@ -29,6 +29,9 @@ internal sealed class StoreLayout
 
         StagingPath = Path.Join(MetadataPath, "staging");
         Directory.CreateDirectory(StagingPath);
+        TrashPath = Path.Join(MetadataPath, "trash");
+        Directory.CreateDirectory(TrashPath);
+        UploadsPath = Path.Join(MetadataPath, "uploads");
         DatabasePath = Path.Join(MetadataPath, "davit.db");
     }
 
@@ -40,6 +43,12 @@ internal sealed class StoreLayout
 
     /// <summary>Where uploads are written before they are renamed into place.</summary>
     public string StagingPath { get; }
+
+    /// <summary>Where replaced and deleted trees wait until the write that removed them is committed.</summary>
+    public string TrashPath { get; }
+
+    /// <summary>Where the bytes of uploads in progress are kept.</summary>
+    public string UploadsPath { get; }
 
     /// <summary>The SQLite database file.</summary>
     public string DatabasePath { get; }

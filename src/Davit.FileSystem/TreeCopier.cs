@@ -3,55 +3,54 @@ using Davit.Storage;
 namespace Davit.FileSystem;
 
 /// <summary>
-/// Copies the members of a folder tree (COPY with Depth: infinity), recording each member that fails under its
-/// destination path (RFC 4918 §9.8.8) and going on with the rest. Properties are not its business: the caller
-/// copies the rows of the whole tree at once.
+/// Copies the members of a folder tree (COPY with Depth: infinity) into a folder being prepared in the staging
+/// area, recording each member that fails under its destination path (RFC 4918 §9.8.8) and going on with the rest.
+/// Properties are not its business: the caller copies the rows of the whole tree at once. Iterative: a tree of any
+/// depth takes a stack on the heap.
 /// </summary>
+/// <param name="store">The store whose items are copied.</param>
 /// <param name="errors">Where failures go.</param>
-/// <param name="destinationRoot">The real path of the top copy: links inside the source may lead into it.</param>
-internal sealed class TreeCopier(MultistatusErrors errors, string destinationRoot)
+/// <param name="destination">The path the copy will have once renamed into place.</param>
+/// <param name="preparedRoot">The real path of the folder being prepared.</param>
+internal sealed class TreeCopier(FileSystemStore store, TreeErrors errors, DavPath destination, string preparedRoot)
 {
-    // RFC 5842 §7.2: the tree loops back on itself (through links).
-    private const int LoopDetected = 508;
-
-    /// <summary>Copies the members of <paramref name="source"/> into <paramref name="target"/>.</summary>
-    /// <param name="source">The folder whose members are copied.</param>
-    /// <param name="target">The folder receiving them.</param>
-    /// <param name="chain">The real paths of the folders being copied, outermost first.</param>
-    /// <param name="cancellationToken">Cancelled when the client goes away.</param>
-    public void CopyMembers(FsFolder source, FsFolder target, IReadOnlyList<string> chain, CancellationToken cancellationToken)
+    /// <summary>Copies the members of <paramref name="source"/> into the real folder <paramref name="target"/>.</summary>
+    public void CopyMembers(FsFolder source, string target, CancellationToken cancellationToken)
     {
-        foreach (var member in source.Store.Items.Children(source, cancellationToken))
+        var pending = new Stack<(FsFolder Source, string Target, DavPath Destination, IReadOnlyList<string> Chain)>();
+        pending.Push((source, target, destination, [source.RealPath]));
+        while (pending.TryPop(out var level))
         {
-            var destination = target.Path.Append(member.Name);
-            try
+            foreach (var member in store.Items.Children(level.Source, null, PropertySelection.None, cancellationToken))
             {
-                var (_, entry) = target.Store.Destination(target, member.Name, existsStatus: 412);
-                if (member is FsFolder folder)
+                var memberDestination = level.Destination.Append(member.Name);
+                var memberTarget = Path.Join(level.Target, member.Name);
+                try
                 {
-                    CopyFolder(folder, entry, destination, chain, cancellationToken);
+                    if (member is FsFolder folder)
+                    {
+                        // RFC 5842 §7.2: a link that leads back into the tree being copied (or into the copy) loops.
+                        if (level.Chain.Contains(folder.RealPath, StringComparer.Ordinal)
+                            || StoreLayout.IsSameOrUnder(folder.RealPath, preparedRoot, StringComparison.Ordinal))
+                        {
+                            throw new StoreException(StoreError.LoopDetected, $"'{folder.Path}' leads back into the tree being copied.");
+                        }
+
+                        Directory.CreateDirectory(memberTarget);
+                        pending.Push((folder, memberTarget, memberDestination, [.. level.Chain, folder.RealPath]));
+                    }
+                    else
+                    {
+                        // A copy is a new resource: its own modification time, so its own entity tag.
+                        StagedFile.CopyFile(member.RealPath, memberTarget);
+                        store.Committer.StampNew(memberTarget);
+                    }
                 }
-                else
+                catch (Exception ex) when (IoErrors.HasOutcome(ex))
                 {
-                    ((FsFile)member).CopyContent(entry, destination);
+                    errors.Add(memberDestination, IoErrors.ErrorFor(ex), ex.Message);
                 }
             }
-            catch (Exception ex) when (ex is DavException || IoErrors.IsFileSystemError(ex))
-            {
-                errors.Add(destination, IoErrors.StatusFor(ex), ex.Message);
-            }
         }
-    }
-
-    private void CopyFolder(FsFolder folder, string entry, DavPath destination, IReadOnlyList<string> chain, CancellationToken cancellationToken)
-    {
-        if (chain.Contains(folder.RealPath, StringComparer.Ordinal)
-            || StoreLayout.IsSameOrUnder(folder.RealPath, destinationRoot, StringComparison.Ordinal))
-        {
-            throw new DavException(LoopDetected, $"'{folder.Path}' leads back into the tree being copied.");
-        }
-
-        var copy = folder.CreateCopy(entry, destination);
-        CopyMembers(folder, copy, [.. chain, folder.RealPath], cancellationToken);
     }
 }

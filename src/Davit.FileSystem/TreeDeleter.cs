@@ -6,10 +6,10 @@ namespace Davit.FileSystem;
 /// Deletes a folder tree entry by entry, never following links (a link is removed, not what it points to), and
 /// records each member that stays (RFC 4918 §9.6.1) while going on with the rest.
 /// </summary>
-internal sealed class TreeDeleter(StoreLayout layout, MultistatusErrors errors)
+internal sealed class TreeDeleter(StoreLayout layout, TreeErrors errors)
 {
     /// <summary>Deletes the folder at <paramref name="directory"/> and its members.</summary>
-    /// <exception cref="DavException">The folder itself stays and no member explains why.</exception>
+    /// <exception cref="StoreException">The folder itself stays and no member explains why.</exception>
     public void DeleteFolder(string directory, DavPath path, CancellationToken cancellationToken)
     {
         if (!DeleteMembers(directory, path, cancellationToken))
@@ -25,9 +25,9 @@ internal sealed class TreeDeleter(StoreLayout layout, MultistatusErrors errors)
         {
             // Deleted by someone else meanwhile: the outcome the client asked for.
         }
-        catch (Exception ex) when (IoErrors.IsFileSystemError(ex))
+        catch (Exception ex) when (IoErrors.HasOutcome(ex))
         {
-            throw IoErrors.ToDav(ex, $"Could not delete '{path}'.");
+            throw IoErrors.ToStore(ex, $"Could not delete '{path}'.");
         }
     }
 
@@ -51,7 +51,7 @@ internal sealed class TreeDeleter(StoreLayout layout, MultistatusErrors errors)
             if (layout.IsHidden(entry.FullName))
             {
                 // MetadataPath configured inside this tree: it stays, and so does the folder holding it.
-                errors.Add(path, 403, "The folder holds the store's metadata folder.");
+                errors.Add(path, StoreError.Forbidden, "The folder holds the store's metadata folder.");
                 complete = false;
                 continue;
             }
@@ -91,9 +91,9 @@ internal sealed class TreeDeleter(StoreLayout layout, MultistatusErrors errors)
         {
             return true;
         }
-        catch (Exception ex) when (IoErrors.IsFileSystemError(ex))
+        catch (Exception ex) when (IoErrors.HasOutcome(ex))
         {
-            errors.Add(member, IoErrors.StatusFor(ex), ex.Message);
+            errors.Add(member, IoErrors.ErrorFor(ex), ex.Message);
             return false;
         }
     }

@@ -25,4 +25,28 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Information, "Stopped")]
     public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(8, LogLevel.Information, "Users from {UsersFile}: {Count} user(s); anonymous access: {Anonymous}")]
+    public static partial void UsingUsersFile(ILogger logger, string usersFile, int count, string anonymous);
+
+    [LoggerMessage(9, LogLevel.Information, "Reloaded the users file {UsersFile}: {Count} user(s)")]
+    public static partial void UsersFileReloaded(ILogger logger, string usersFile, int count);
+
+    [LoggerMessage(10, LogLevel.Error, "The users file {UsersFile} changed but cannot be used; the previous users stay in force: {Problem}")]
+    public static partial void UsersFileReloadFailed(ILogger logger, string usersFile, string problem);
+
+    [LoggerMessage(11, LogLevel.Warning, "Failed login for user {User} from {Address}")]
+    public static partial void LoginFailed(ILogger logger, string user, string address);
+
+    [LoggerMessage(12, LogLevel.Warning, "Login for user {User} from {Address} refused without checking: too many failed logins; next try in {Seconds} s")]
+    public static partial void LoginThrottled(ILogger logger, string user, string address, int seconds);
+
+    [LoggerMessage(13, LogLevel.Warning, "Basic authentication over plain HTTP from {Address} refused (use HTTPS, or AllowBasicOverHttp)")]
+    public static partial void BasicOverHttpRefused(ILogger logger, string address);
+
+    [LoggerMessage(14, LogLevel.Information, "HTTPS certificate: {Subject} (expires {NotAfter:yyyy-MM-dd})")]
+    public static partial void UsingCertificate(ILogger logger, string subject, DateTime notAfter);
+
+    [LoggerMessage(15, LogLevel.Information, "{Method} {Path} -> {StatusCode} before the engine: {Reason}")]
+    public static partial void RequestChallenged(ILogger logger, string method, string path, int statusCode, string reason);
 }

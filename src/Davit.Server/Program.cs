@@ -1,7 +1,19 @@
 using Davit.FileSystem;
 using Davit.Hosting;
 using Davit.Server;
+using Davit.Server.Accounts;
 using Davit.Server.Logging;
+
+if (args.Length > 0 && args[0] == "users")
+{
+    // The users file may be named in appsettings.json or the environment, as for the server.
+    var settings = new ConfigurationBuilder()
+        .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+        .AddEnvironmentVariables()
+        .Build();
+    return new UsersCommand(Console.In, Console.Out, Console.Error, UsersCommand.PromptWithoutEcho)
+        .Run(args[1..], settings[ServerOptions.SectionName + ":" + nameof(ServerOptions.UsersFile)]);
+}
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
@@ -52,6 +64,49 @@ if (logFile is not null)
 // Disposed after the app, so the lines logged while the host stops still reach the file.
 using var fileLogLifetime = fileLog;
 
+AccountsOptions? accounts = null;
+if (!string.IsNullOrWhiteSpace(options.UsersFile))
+{
+    accounts = new AccountsOptions(Path.GetFullPath(options.UsersFile), options.AnonymousRead, options.AllowBasicOverHttp,
+        options.Realm, options.MaxFailedLogins, options.FailedLoginWindow);
+    if (!File.Exists(accounts.UsersFile))
+    {
+        Console.Error.WriteLine($"Davit: there is no users file at {accounts.UsersFile}; create it with: users add <name> --users {accounts.UsersFile}");
+        return 2;
+    }
+
+    try
+    {
+        UsersFile.Read(accounts.UsersFile);
+    }
+    catch (UsersFileException e)
+    {
+        Console.Error.WriteLine($"Davit: {e.Message}");
+        return 2;
+    }
+}
+
+System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null;
+if (!string.IsNullOrWhiteSpace(options.Certificate))
+{
+    try
+    {
+        certificate = HttpsCertificate.Load(
+            Path.GetFullPath(options.Certificate),
+            string.IsNullOrWhiteSpace(options.CertificateKey) ? null : Path.GetFullPath(options.CertificateKey),
+            options.CertificatePassword);
+    }
+    catch (InvalidOperationException e)
+    {
+        Console.Error.WriteLine($"Davit: {e.Message}");
+        return 2;
+    }
+
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
+}
+
+using var certificateLifetime = certificate;
+
 // Kestrel keeps its defaults (synchronous I/O off); the engine lifts the request-body limit per request itself.
 var engineSection = builder.Configuration.GetSection(ServerOptions.SectionName + ":Engine");
 var dav = builder.Services.AddWebDav(engine => engineSection.Bind(engine));
@@ -62,6 +117,11 @@ if (useMemory)
 else
 {
     dav.AddFileSystemStore(store => store.Root = root);
+}
+
+if (accounts is not null)
+{
+    dav.AddAccounts(accounts);
 }
 
 await using var app = builder.Build();
@@ -75,6 +135,11 @@ TaskScheduler.UnobservedTaskException += (_, e) => Log.UnobservedTaskException(l
 
 try
 {
+    if (accounts is not null)
+    {
+        app.UseAccounts(accounts);
+    }
+
     app.MapWebDav(options.Prefix);
     await app.StartAsync();
     if (useMemory)
@@ -89,6 +154,17 @@ try
     if (logFile is not null)
     {
         Log.LoggingToFile(log, logFile);
+    }
+
+    if (accounts is not null)
+    {
+        var users = app.Services.GetRequiredService<UserDirectory>();
+        Log.UsingUsersFile(log, accounts.UsersFile, users.Count, accounts.AnonymousRead ? "read-only" : "off");
+    }
+
+    if (certificate is not null)
+    {
+        Log.UsingCertificate(log, certificate.Subject, certificate.NotAfter.ToUniversalTime());
     }
 
     // Returns once Ctrl+C or SIGTERM has stopped the host and the open requests have finished.

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Davit.Browser.Tests;
 
 /// <summary>
-/// A disk that really fills up (the store and its uploads on a 4 MiB tmpfs): the page says so in plain words.
+/// A disk that really fills up (the store, which keeps its uploads in progress too, on a 4 MiB tmpfs): the page says so in plain words.
 /// Mounting needs root, which scripts/test.sh and CI have.
 /// </summary>
 public sealed class DiskFullTests(BrowserFixture browser) : PageTest(browser)
@@ -17,7 +17,7 @@ public sealed class DiskFullTests(BrowserFixture browser) : PageTest(browser)
         Assert.True(code == 0, $"Mounting a tmpfs needs root (scripts/test.sh runs as root): {output}");
         var root = Path.Join(mountPoint, "root");
         Directory.CreateDirectory(root);
-        return await PageServer.StartAsync(root: root, configure: o => o.UploadsFolder = Path.Join(root, ".davit", "uploads"));
+        return await PageServer.StartAsync(root: root);
     }
 
     public override async Task DisposeAsync()

@@ -102,12 +102,12 @@ public abstract partial class StoreConformanceTests
         {
             try
             {
-                await root.CreateFileAsync("contested.bin", new MemoryStream(TestBytes.Uniform(100_000, (byte)i)), null, 100_000, CancellationToken.None);
+                await root.CreateFileAsync("contested.bin", FileContent.FromStream(new MemoryStream(TestBytes.Uniform(100_000, (byte)i)), 100_000, null), CancellationToken.None);
                 return 0;
             }
-            catch (DavException ex)
+            catch (StoreException ex) when (ex.Error == StoreError.AlreadyExists)
             {
-                return ex.StatusCode;
+                return 405;
             }
         })).ToArray();
 

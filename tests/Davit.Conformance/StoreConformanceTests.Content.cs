@@ -33,7 +33,7 @@ public abstract partial class StoreConformanceTests
     {
         var root = await Store.GetFolderAsync("");
 
-        var created = await root.CreateFileAsync("empty.txt", Stream.Null, null, 0, CancellationToken.None);
+        var created = await root.CreateFileAsync("empty.txt", FileContent.FromStream(Stream.Null, 0, null), CancellationToken.None);
 
         Assert.Equal(0, created.ContentLength);
         var file = await Store.GetFileAsync("empty.txt");
@@ -47,7 +47,7 @@ public abstract partial class StoreConformanceTests
         var body = TestBytes.Random(70_001, seed: 4);
         var root = await Store.GetFolderAsync("");
 
-        await root.CreateFileAsync("chunked.bin", new MemoryStream(body), null, -1, CancellationToken.None);
+        await root.CreateFileAsync("chunked.bin", FileContent.FromStream(new MemoryStream(body), null, null), CancellationToken.None);
 
         await AssertContentAsync("chunked.bin", body);
     }
@@ -58,7 +58,7 @@ public abstract partial class StoreConformanceTests
         var body = TestBytes.Random(200_003, seed: 5);
         var root = await Store.GetFolderAsync("");
 
-        await root.CreateFileAsync("trickle.bin", new TrickleStream(body, maxPerRead: 997), null, body.Length, CancellationToken.None);
+        await root.CreateFileAsync("trickle.bin", FileContent.FromStream(new TrickleStream(body, maxPerRead: 997), body.Length, null), CancellationToken.None);
 
         await AssertContentAsync("trickle.bin", body);
     }

@@ -13,9 +13,9 @@ public abstract partial class StoreConformanceTests
         var property = new XElement(Test + "p", new XAttribute(XNamespace.Xml + "lang", "en"), "copied");
         await source.SetPropertiesAsync(property);
         var target = await Store.CreateFolderAsync("target");
-        var errors = new MultistatusErrors();
+        var errors = new TreeErrors();
 
-        await source.CopyToAsync(target, "copy.bin", deep: true, errors, CancellationToken.None);
+        await StoreTrees.CopyAsync(source, target, "copy.bin", true, null, errors, CancellationToken.None);
 
         Assert.False(errors.HasErrors);
         await AssertContentAsync("target/copy.bin", body);
@@ -29,7 +29,7 @@ public abstract partial class StoreConformanceTests
     {
         var source = await Store.CreateFileAsync("a.txt", TestBytes.Utf8("same folder"));
 
-        await source.CopyToAsync(await Store.GetFolderAsync(""), "b.txt", deep: true, new MultistatusErrors(), CancellationToken.None);
+        await StoreTrees.CopyAsync(source, await Store.GetFolderAsync(""), "b.txt", true, null, new TreeErrors(), CancellationToken.None);
 
         await AssertContentAsync("a.txt", TestBytes.Utf8("same folder"));
         await AssertContentAsync("b.txt", TestBytes.Utf8("same folder"));
@@ -41,7 +41,7 @@ public abstract partial class StoreConformanceTests
     {
         var source = await Store.CreateFileAsync("a.txt", TestBytes.Utf8("depth is ignored for files"));
 
-        await source.CopyToAsync(await Store.GetFolderAsync(""), "b.txt", deep: false, new MultistatusErrors(), CancellationToken.None);
+        await StoreTrees.CopyAsync(source, await Store.GetFolderAsync(""), "b.txt", false, null, new TreeErrors(), CancellationToken.None);
 
         await AssertContentAsync("b.txt", TestBytes.Utf8("depth is ignored for files"));
     }
@@ -51,7 +51,7 @@ public abstract partial class StoreConformanceTests
     {
         var source = await Store.CreateFileAsync("a.txt", TestBytes.Utf8("original"));
         await source.SetPropertiesAsync(new XElement(Test + "p", "original"));
-        await source.CopyToAsync(await Store.GetFolderAsync(""), "b.txt", deep: true, new MultistatusErrors(), CancellationToken.None);
+        await StoreTrees.CopyAsync(source, await Store.GetFolderAsync(""), "b.txt", true, null, new TreeErrors(), CancellationToken.None);
         var copy = await Store.GetFileAsync("b.txt");
 
         await copy.WriteBytesAsync(TestBytes.Utf8("changed copy"));
@@ -68,9 +68,9 @@ public abstract partial class StoreConformanceTests
     public async Task CopyFolder_Deep_Copies_All_Members_And_Their_DeadProperties()
     {
         await BuildTreeAsync("src");
-        var errors = new MultistatusErrors();
+        var errors = new TreeErrors();
 
-        await (await Store.GetFolderAsync("src")).CopyToAsync(await Store.GetFolderAsync(""), "dst", deep: true, errors, CancellationToken.None);
+        await StoreTrees.CopyAsync((await Store.GetFolderAsync("src")), await Store.GetFolderAsync(""), "dst", true, null, errors, CancellationToken.None);
 
         Assert.False(errors.HasErrors);
         await AssertTreeAsync("src");
@@ -82,7 +82,7 @@ public abstract partial class StoreConformanceTests
     {
         await BuildTreeAsync("src");
 
-        await (await Store.GetFolderAsync("src")).CopyToAsync(await Store.GetFolderAsync(""), "dst", deep: false, new MultistatusErrors(), CancellationToken.None);
+        await StoreTrees.CopyAsync((await Store.GetFolderAsync("src")), await Store.GetFolderAsync(""), "dst", false, null, new TreeErrors(), CancellationToken.None);
 
         var copy = await Store.GetFolderAsync("dst");
         Assert.Empty(await copy.ListAsync());
@@ -97,7 +97,7 @@ public abstract partial class StoreConformanceTests
         await Store.CreateFolderAsync("other");
         await Store.CreateFolderAsync("other/deeper");
 
-        await (await Store.GetFolderAsync("src")).CopyToAsync(await Store.GetFolderAsync("other/deeper"), "dst", deep: true, new MultistatusErrors(), CancellationToken.None);
+        await StoreTrees.CopyAsync((await Store.GetFolderAsync("src")), await Store.GetFolderAsync("other/deeper"), "dst", true, null, new TreeErrors(), CancellationToken.None);
 
         await AssertTreeAsync("other/deeper/dst");
         var listed = Assert.Single(await (await Store.GetFolderAsync("other/deeper")).ListAsync());

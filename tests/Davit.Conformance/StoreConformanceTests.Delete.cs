@@ -11,9 +11,9 @@ public abstract partial class StoreConformanceTests
         var file = await Store.CreateFileAsync("a.txt", TestBytes.Utf8("a"));
         await Store.CreateFileAsync("b.txt", TestBytes.Utf8("b"));
         await file.SetPropertiesAsync(new XElement(Test + "p", "gone with the file"));
-        var errors = new MultistatusErrors();
+        var errors = new TreeErrors();
 
-        await (await Store.GetFileAsync("a.txt")).DeleteAsync(errors, CancellationToken.None);
+        await StoreTrees.DeleteAsync((await Store.GetFileAsync("a.txt")), errors, CancellationToken.None);
 
         Assert.False(errors.HasErrors);
         Assert.Null(await Store.GetAsync("a.txt"));
@@ -27,9 +27,9 @@ public abstract partial class StoreConformanceTests
     public async Task DeleteFolder_Removes_The_Whole_Tree_And_All_DeadProperties()
     {
         await BuildTreeAsync("tree");
-        var errors = new MultistatusErrors();
+        var errors = new TreeErrors();
 
-        await (await Store.GetFolderAsync("tree")).DeleteAsync(errors, CancellationToken.None);
+        await StoreTrees.DeleteAsync((await Store.GetFolderAsync("tree")), errors, CancellationToken.None);
 
         Assert.False(errors.HasErrors);
         foreach (var path in new[] { "tree", "tree/a.txt", "tree/sub", "tree/sub/b.bin", "tree/sub/empty" })
@@ -55,7 +55,7 @@ public abstract partial class StoreConformanceTests
         await Store.CreateFileAsync("a.txt", TestBytes.Utf8("a"));
         var root = await Store.GetFolderAsync("");
 
-        await AssertStatusAsync(403, async () => await root.DeleteAsync(new MultistatusErrors(), CancellationToken.None));
+        await AssertErrorAsync(StoreError.Forbidden, async () => await StoreTrees.DeleteAsync(root, new TreeErrors(), CancellationToken.None));
 
         Assert.Equal(["a.txt"], await (await Store.GetFolderAsync("")).ListNamesAsync());
         await AssertContentAsync("a.txt", TestBytes.Utf8("a"));
@@ -67,7 +67,7 @@ public abstract partial class StoreConformanceTests
         await BuildTreeAsync("keep");
         await BuildTreeAsync("drop");
 
-        await (await Store.GetFolderAsync("drop")).DeleteAsync(new MultistatusErrors(), CancellationToken.None);
+        await StoreTrees.DeleteAsync((await Store.GetFolderAsync("drop")), new TreeErrors(), CancellationToken.None);
 
         Assert.Equal(["keep"], await (await Store.GetFolderAsync("")).ListNamesAsync());
         await AssertTreeAsync("keep");

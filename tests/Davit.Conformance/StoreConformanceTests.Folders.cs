@@ -22,7 +22,7 @@ public abstract partial class StoreConformanceTests
         var a = await Store.CreateFolderAsync("a");
         var b = await a.CreateFolderAsync("b", CancellationToken.None);
         var c = await b.CreateFolderAsync("c", CancellationToken.None);
-        var file = await c.CreateFileAsync("deep.txt", new MemoryStream(TestBytes.Utf8("deep")), null, 4, CancellationToken.None);
+        var file = await c.CreateFileAsync("deep.txt", FileContent.FromStream(new MemoryStream(TestBytes.Utf8("deep")), 4, null), CancellationToken.None);
 
         Assert.Equal(DavPath.Parse("a/b/c"), c.Path);
         Assert.Equal(DavPath.Parse("a/b/c/deep.txt"), file.Path);
@@ -36,7 +36,7 @@ public abstract partial class StoreConformanceTests
         await Store.CreateFolderAsync("x");
         var root = await Store.GetFolderAsync("");
 
-        await AssertStatusAsync(405, async () => await root.CreateFolderAsync("x", CancellationToken.None));
+        await AssertErrorAsync(StoreError.AlreadyExists, async () => await root.CreateFolderAsync("x", CancellationToken.None));
 
         Assert.Single(await root.ListAsync());
     }
@@ -47,7 +47,7 @@ public abstract partial class StoreConformanceTests
         await Store.CreateFileAsync("x", TestBytes.Utf8("file"));
         var root = await Store.GetFolderAsync("");
 
-        await AssertStatusAsync(405, async () => await root.CreateFolderAsync("x", CancellationToken.None));
+        await AssertErrorAsync(StoreError.AlreadyExists, async () => await root.CreateFolderAsync("x", CancellationToken.None));
 
         await AssertContentAsync("x", TestBytes.Utf8("file"));
     }
@@ -58,8 +58,8 @@ public abstract partial class StoreConformanceTests
         await Store.CreateFileAsync("x", TestBytes.Utf8("first"));
         var root = await Store.GetFolderAsync("");
 
-        await AssertStatusAsync(405, async () =>
-            await root.CreateFileAsync("x", new MemoryStream(TestBytes.Utf8("second")), null, 6, CancellationToken.None));
+        await AssertErrorAsync(StoreError.AlreadyExists, async () =>
+            await root.CreateFileAsync("x", FileContent.FromStream(new MemoryStream(TestBytes.Utf8("second")), 6, null), CancellationToken.None));
 
         await AssertContentAsync("x", TestBytes.Utf8("first"));
     }
@@ -70,8 +70,8 @@ public abstract partial class StoreConformanceTests
         await Store.CreateFolderAsync("x");
         var root = await Store.GetFolderAsync("");
 
-        await AssertStatusAsync(405, async () =>
-            await root.CreateFileAsync("x", new MemoryStream(TestBytes.Utf8("file")), null, 4, CancellationToken.None));
+        await AssertErrorAsync(StoreError.AlreadyExists, async () =>
+            await root.CreateFileAsync("x", FileContent.FromStream(new MemoryStream(TestBytes.Utf8("file")), 4, null), CancellationToken.None));
 
         await Store.GetFolderAsync("x");
     }

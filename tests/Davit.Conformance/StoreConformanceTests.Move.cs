@@ -13,9 +13,9 @@ public abstract partial class StoreConformanceTests
         var property = new XElement(Test + "p", "moved");
         await source.SetPropertiesAsync(property);
         var target = await Store.CreateFolderAsync("target");
-        var errors = new MultistatusErrors();
+        var errors = new TreeErrors();
 
-        await source.MoveToAsync(target, "moved.bin", errors, CancellationToken.None);
+        await StoreTrees.MoveAsync(source, target, "moved.bin", null, errors, CancellationToken.None);
 
         Assert.False(errors.HasErrors);
         Assert.Null(await Store.GetAsync("source.bin"));
@@ -29,7 +29,7 @@ public abstract partial class StoreConformanceTests
     {
         var source = await Store.CreateFileAsync("old name.txt", TestBytes.Utf8("renamed"));
 
-        await source.MoveToAsync(await Store.GetFolderAsync(""), "new name.txt", new MultistatusErrors(), CancellationToken.None);
+        await StoreTrees.MoveAsync(source, await Store.GetFolderAsync(""), "new name.txt", null, new TreeErrors(), CancellationToken.None);
 
         Assert.Equal(["new name.txt"], await (await Store.GetFolderAsync("")).ListNamesAsync());
         await AssertContentAsync("new name.txt", TestBytes.Utf8("renamed"));
@@ -40,9 +40,9 @@ public abstract partial class StoreConformanceTests
     {
         await BuildTreeAsync("src");
         await Store.CreateFolderAsync("other");
-        var errors = new MultistatusErrors();
+        var errors = new TreeErrors();
 
-        await (await Store.GetFolderAsync("src")).MoveToAsync(await Store.GetFolderAsync("other"), "dst", errors, CancellationToken.None);
+        await StoreTrees.MoveAsync((await Store.GetFolderAsync("src")), await Store.GetFolderAsync("other"), "dst", null, errors, CancellationToken.None);
 
         Assert.False(errors.HasErrors);
         Assert.Null(await Store.GetAsync("src"));
@@ -60,8 +60,8 @@ public abstract partial class StoreConformanceTests
         var source = await Store.CreateFileAsync("a.txt", TestBytes.Utf8("a"));
         await source.SetPropertiesAsync(new XElement(Test + "p", "follows the move"));
         await BuildTreeAsync("tree");
-        await source.MoveToAsync(await Store.GetFolderAsync(""), "b.txt", new MultistatusErrors(), CancellationToken.None);
-        await (await Store.GetFolderAsync("tree")).MoveToAsync(await Store.GetFolderAsync(""), "moved-tree", new MultistatusErrors(), CancellationToken.None);
+        await StoreTrees.MoveAsync(source, await Store.GetFolderAsync(""), "b.txt", null, new TreeErrors(), CancellationToken.None);
+        await StoreTrees.MoveAsync((await Store.GetFolderAsync("tree")), await Store.GetFolderAsync(""), "moved-tree", null, new TreeErrors(), CancellationToken.None);
 
         await Store.CreateFileAsync("a.txt", TestBytes.Utf8("new a"));
         await Store.CreateFolderAsync("tree");

@@ -33,12 +33,12 @@ public abstract partial class StoreConformanceTests : IAsyncLifetime
         }
     }
 
-    /// <summary>Asserts that <paramref name="action"/> throws a <see cref="DavException"/> with
-    /// <paramref name="statusCode"/>.</summary>
-    protected static async Task<DavException> AssertStatusAsync(int statusCode, Func<Task> action)
+    /// <summary>Asserts that <paramref name="action"/> throws a <see cref="StoreException"/> reporting
+    /// <paramref name="error"/>.</summary>
+    protected static async Task<StoreException> AssertErrorAsync(StoreError error, Func<Task> action)
     {
-        var exception = await Assert.ThrowsAnyAsync<DavException>(action);
-        Assert.Equal(statusCode, exception.StatusCode);
+        var exception = await Assert.ThrowsAnyAsync<StoreException>(action);
+        Assert.Equal(error, exception.Error);
         return exception;
     }
 

@@ -10,6 +10,18 @@ public static class StoreTestExtensions
     public static async Task<IHierarchyItem?> GetAsync(this IDavStore store, string path, CancellationToken cancellationToken = default) =>
         await store.GetHierarchyItemAsync(DavPath.Parse(path), DavTestContext.Create(), cancellationToken);
 
+    /// <summary>Runs <paramref name="work"/> in a write unit of work of <paramref name="store"/> and commits it, as the
+    /// engine does for a write; the context given to <paramref name="work"/> resolves items inside it.</summary>
+    public static async Task InWriteAsync(this IDavStore store, Func<StoreContext, Task> work)
+    {
+        var context = DavTestContext.Create();
+        await using var unit = await store.BeginAsync(context, UnitOfWorkMode.Write, CancellationToken.None);
+        context.UnitOfWork = unit;
+        await work(context);
+        await unit.CommitAsync(CancellationToken.None);
+        context.UnitOfWork = null;
+    }
+
     /// <summary>Resolves <paramref name="path"/> and asserts that it is a file.</summary>
     public static async Task<IFile> GetFileAsync(this IDavStore store, string path) =>
         Assert.IsAssignableFrom<IFile>(await store.GetAsync(path));
@@ -23,7 +35,7 @@ public static class StoreTestExtensions
     {
         var target = DavPath.Parse(path);
         var folder = await store.GetFolderAsync(target.Parent.ToString());
-        return await folder.CreateFileAsync(target.Name, new MemoryStream(body, writable: false), null, body.Length, CancellationToken.None);
+        return await folder.CreateFileAsync(target.Name, FileContent.FromStream(new MemoryStream(body, writable: false), body.Length, null), CancellationToken.None);
     }
 
     /// <summary>Creates the folder at <paramref name="path"/> (its parent must exist).</summary>
@@ -38,30 +50,34 @@ public static class StoreTestExtensions
     public static async Task<byte[]> ReadFileAsync(this IDavStore store, string path) =>
         await (await store.GetFileAsync(path)).ReadAllBytesAsync();
 
-    /// <summary>Reads the whole content: <see cref="IContent.ContentLength"/> bytes from offset 0.</summary>
-    public static Task<byte[]> ReadAllBytesAsync(this IContent content, CancellationToken cancellationToken = default) =>
-        content.ReadRangeAsync(0, content.ContentLength, cancellationToken);
-
-    /// <summary>Reads <paramref name="count"/> bytes from <paramref name="offset"/>; returns exactly what the
-    /// content wrote.</summary>
-    public static async Task<byte[]> ReadRangeAsync(this IContent content, long offset, long count, CancellationToken cancellationToken = default)
+    /// <summary>Reads the whole content as it is now.</summary>
+    public static async Task<byte[]> ReadAllBytesAsync(this IContent content, CancellationToken cancellationToken = default)
     {
+        await using var reader = await content.OpenReadAsync(cancellationToken);
         using var output = new MemoryStream();
-        await content.ReadAsync(output, offset, count, cancellationToken);
+        await reader.ReadAsync(output, 0, reader.Length, cancellationToken);
         return output.ToArray();
     }
 
-    /// <summary>Writes <paramref name="body"/> from <paramref name="startIndex"/> on.</summary>
-    public static async Task WriteBytesAsync(this IContent content, byte[] body, long startIndex = 0)
+    /// <summary>Reads <paramref name="count"/> bytes from <paramref name="offset"/> of the version open now; returns
+    /// exactly what the content wrote.</summary>
+    public static async Task<byte[]> ReadRangeAsync(this IContent content, long offset, long count, CancellationToken cancellationToken = default)
     {
-        await content.WriteAsync(new MemoryStream(body, writable: false), null, startIndex, -1, CancellationToken.None);
+        await using var reader = await content.OpenReadAsync(cancellationToken);
+        using var output = new MemoryStream();
+        await reader.ReadAsync(output, offset, count, cancellationToken);
+        return output.ToArray();
     }
+
+    /// <summary>Replaces the content with <paramref name="body"/>.</summary>
+    public static async Task WriteBytesAsync(this IContent content, byte[] body, string? expectedETag = null) =>
+        await content.WriteAsync(FileContent.FromStream(new MemoryStream(body, writable: false), body.Length, null), expectedETag, CancellationToken.None);
 
     /// <summary>The direct members of <paramref name="folder"/>, in the order the store yields them.</summary>
     public static async Task<List<IHierarchyItem>> ListAsync(this IFolder folder)
     {
         var items = new List<IHierarchyItem>();
-        await foreach (var item in folder.GetChildrenAsync([], CancellationToken.None))
+        await foreach (var item in folder.GetChildrenAsync(PropertySelection.None, CancellationToken.None))
         {
             items.Add(item);
         }

@@ -24,7 +24,7 @@ public abstract partial class UploadSessionStoreConformanceTests
             for (var offset = 0; offset < contents[i].Length; offset += segment)
             {
                 var end = Math.Min(offset + segment, contents[i].Length);
-                session = await WriteAsync(session, offset, contents[i][offset..end], contents[i].Length, durable: i % 2 == 0, maxPerRead: 4096 + i);
+                session = await WriteAsync(session, offset, contents[i][offset..end], contents[i].Length, maxPerRead: 4096 + i);
 
                 // Readers of the progress REPORT look on while others write.
                 Assert.NotEmpty(await ListAsync("parallel"));

@@ -73,20 +73,18 @@ public abstract partial class UploadSessionStoreConformanceTests : IAsyncLifetim
     }
 
     /// <summary>Writes <paramref name="bytes"/> at <paramref name="offset"/> from a non-seekable body that arrives
-    /// in pieces of at most <paramref name="maxPerRead"/> bytes, durably unless told otherwise.</summary>
+    /// in pieces of at most <paramref name="maxPerRead"/> bytes.</summary>
     protected async Task<UploadSession> WriteAsync(
         UploadSession session,
         long offset,
         byte[] bytes,
         long? totalLength = null,
-        bool durable = true,
         DateTimeOffset? now = null,
         DateTimeOffset? expiresUtc = null,
-        Action<long>? progress = null,
         int maxPerRead = 16 * 1024)
     {
         await using var body = new TrickleStream(bytes, maxPerRead);
-        return await WriteAsync(session, offset, body, totalLength, durable, now, expiresUtc, progress);
+        return await WriteAsync(session, offset, body, totalLength, now, expiresUtc);
     }
 
     /// <summary>Writes the bytes of <paramref name="body"/> at <paramref name="offset"/>.</summary>
@@ -95,14 +93,13 @@ public abstract partial class UploadSessionStoreConformanceTests : IAsyncLifetim
         long offset,
         Stream body,
         long? totalLength = null,
-        bool durable = true,
         DateTimeOffset? now = null,
         DateTimeOffset? expiresUtc = null,
-        Action<long>? progress = null,
         CancellationToken cancellationToken = default)
     {
+        // A clock standing at the write's instant: every save it makes is stamped with it.
         var at = now ?? Now;
-        return await Sessions.WriteAsync(session, offset, body, totalLength, at, expiresUtc ?? at + Lifetime, durable, progress, cancellationToken);
+        return await Sessions.WriteAsync(session, offset, body, totalLength, new ManualTimeProvider(at), (expiresUtc ?? at + Lifetime) - at, cancellationToken);
     }
 
     /// <summary>The session <see cref="IUploadSessionStore.GetAsync"/> returns for <paramref name="path"/>.</summary>

@@ -102,12 +102,12 @@ public sealed class ConfinementTests : IDisposable
     {
         var root = await bed.GetFolderAsync("");
 
-        var folder = await Assert.ThrowsAsync<DavException>(async () => await root.CreateFolderAsync(".davit", default));
-        var file = await Assert.ThrowsAsync<DavException>(async () =>
-            await root.CreateFileAsync(".davit", new MemoryStream([1]), null, 1, default));
+        var folder = await Assert.ThrowsAsync<StoreException>(async () => await root.CreateFolderAsync(".davit", default));
+        var file = await Assert.ThrowsAsync<StoreException>(async () =>
+            await root.CreateFileAsync(".davit", FileContent.FromStream(new MemoryStream([1]), 1, null), default));
 
-        Assert.Equal(403, folder.StatusCode);
-        Assert.Equal(403, file.StatusCode);
+        Assert.Equal(StoreError.Forbidden, folder.Error);
+        Assert.Equal(StoreError.Forbidden, file.Error);
         Assert.True(File.Exists(Path.Combine(bed.Root, ".davit", "davit.db")));
     }
 
@@ -117,11 +117,11 @@ public sealed class ConfinementTests : IDisposable
         var file = await bed.PutAsync("a.txt", "a");
         var root = await bed.GetFolderAsync("");
 
-        var copy = await Assert.ThrowsAsync<DavException>(async () => await file.CopyToAsync(root, ".davit", true, new(), default));
-        var move = await Assert.ThrowsAsync<DavException>(async () => await file.MoveToAsync(root, ".davit", new(), default));
+        var copy = await Assert.ThrowsAsync<StoreException>(async () => await StoreTrees.CopyAsync(file, root, ".davit", true, null, new(), default));
+        var move = await Assert.ThrowsAsync<StoreException>(async () => await StoreTrees.MoveAsync(file, root, ".davit", null, new(), default));
 
-        Assert.Equal(403, copy.StatusCode);
-        Assert.Equal(403, move.StatusCode);
+        Assert.Equal(StoreError.Forbidden, copy.Error);
+        Assert.Equal(StoreError.Forbidden, move.Error);
         Assert.True(File.Exists(bed.OnDisk("a.txt")));
     }
 
@@ -131,10 +131,10 @@ public sealed class ConfinementTests : IDisposable
         File.CreateSymbolicLink(bed.OnDisk("leak.txt"), Path.Combine(bed.Outside, "secret.txt"));
         var root = await bed.GetFolderAsync("");
 
-        var error = await Assert.ThrowsAsync<DavException>(async () =>
-            await root.CreateFileAsync("leak.txt", new MemoryStream("pwned"u8.ToArray()), null, 5, default));
+        var error = await Assert.ThrowsAsync<StoreException>(async () =>
+            await root.CreateFileAsync("leak.txt", FileContent.FromStream(new MemoryStream("pwned"u8.ToArray()), 5, null), default));
 
-        Assert.Equal(403, error.StatusCode);
+        Assert.Equal(StoreError.Forbidden, error.Error);
         Assert.Equal("top secret", File.ReadAllText(Path.Combine(bed.Outside, "secret.txt")));
     }
 
@@ -146,9 +146,9 @@ public sealed class ConfinementTests : IDisposable
         await bed.MkcolAsync("d");
         Directory.CreateSymbolicLink(bed.OnDisk("d/out"), bed.Outside);
         Directory.CreateSymbolicLink(bed.OnDisk("d/in"), bed.OnDisk("keep"));
-        var errors = new MultistatusErrors();
+        var errors = new TreeErrors();
 
-        await (await bed.GetFolderAsync("d")).DeleteAsync(errors, default);
+        await StoreTrees.DeleteAsync((await bed.GetFolderAsync("d")), errors, default);
 
         Assert.False(errors.HasErrors);
         Assert.False(Directory.Exists(bed.OnDisk("d")));
@@ -161,19 +161,9 @@ public sealed class ConfinementTests : IDisposable
     {
         var root = await bed.GetFolderAsync("");
 
-        var error = await Assert.ThrowsAsync<DavException>(async () => await root.DeleteAsync(new(), default));
+        var error = await Assert.ThrowsAsync<StoreException>(async () => await root.DeleteAsync(default));
 
-        Assert.Equal(403, error.StatusCode);
-    }
-
-    [Fact]
-    public async Task Physical_Path_Is_The_Full_Path_Under_The_Root()
-    {
-        var file = await bed.PutAsync("a.txt", "a");
-
-        var physical = Assert.IsAssignableFrom<IPhysicalFile>(file).PhysicalPath;
-
-        Assert.Equal(Path.GetFullPath(bed.OnDisk("a.txt")), physical);
+        Assert.Equal(StoreError.Forbidden, error.Error);
     }
 
     [Fact]
@@ -188,7 +178,7 @@ public sealed class ConfinementTests : IDisposable
 
         var root = Assert.IsAssignableFrom<IFolder>(await store.GetHierarchyItemAsync(DavPath.Root, bed.Context, default));
         var names = new List<string>();
-        await foreach (var child in root.GetChildrenAsync([], default))
+        await foreach (var child in root.GetChildrenAsync(PropertySelection.None, default))
         {
             names.Add(child.Name);
         }

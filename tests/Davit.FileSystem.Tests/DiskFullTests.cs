@@ -21,7 +21,7 @@ public sealed class DiskFullTests : IAsyncLifetime
         var mount = await RunAsync("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mountPoint);
         Assert.True(mount.ExitCode == 0, $"Mounting a tmpfs needs root (scripts/test.sh runs as root): {mount.Output}");
         store = new FileSystemStore(new FileSystemStoreOptions { Root = Path.Join(mountPoint, "root") });
-        server = await DavTestServer.StartAsync(store, configure: o => o.UploadsFolder = Path.Join(mountPoint, "root", ".davit", "uploads"));
+        server = await DavTestServer.StartAsync(store);
     }
 
     public async Task DisposeAsync()

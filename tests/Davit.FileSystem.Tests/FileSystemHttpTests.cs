@@ -102,9 +102,3 @@ public sealed class FileSystemHttpUnderPrefixTests : FileSystemHttpTests
 {
     protected override string Prefix => "/dav";
 }
-
-/// <summary>The same, with physical files handed to the host's SendFileAsync instead of the engine's own reads.</summary>
-public sealed class FileSystemHttpWithHostSendFileTests : FileSystemHttpTests
-{
-    protected override void ConfigureEngine(Davit.Hosting.DavOptions options) => options.UseHostSendFile = true;
-}

@@ -229,7 +229,7 @@ public sealed class LockTests : IDisposable
         Assert.Empty(await old.Store.TryAddAsync(held, Now, default));
         old.Restart();
         Assert.Equal(held, await old.Store.GetAsync(held.Token, Now, default));
-        Assert.Equal(2L, await ScalarAsync("PRAGMA user_version;", database));
+        Assert.Equal(3L, await ScalarAsync("PRAGMA user_version;", database));
     }
 
     [Fact]

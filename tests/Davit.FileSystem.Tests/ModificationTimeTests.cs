@@ -98,7 +98,7 @@ public sealed class ModificationTimeTests : IDisposable
         await ((IModificationTime)file).SetModifiedAsync(future, default);
         var set = (file.ModifiedUtc, file.ETag);
 
-        await file.WriteAsync(new MemoryStream("bbbb"u8.ToArray()), null, 0, 4, default);
+        await file.WriteAsync(FileContent.FromStream(new MemoryStream("bbbb"u8.ToArray()), 4, null), null, default);
 
         Assert.True(file.ModifiedUtc > set.ModifiedUtc);
         Assert.NotEqual(set.ETag, file.ETag);
@@ -110,9 +110,9 @@ public sealed class ModificationTimeTests : IDisposable
         var file = await bed.PutAsync("a.txt", "a");
         File.Delete(bed.OnDisk("a.txt"));
 
-        var error = await Assert.ThrowsAsync<DavException>(async () => await ((IModificationTime)file).SetModifiedAsync(LongAgo, default));
+        var error = await Assert.ThrowsAsync<StoreException>(async () => await ((IModificationTime)file).SetModifiedAsync(LongAgo, default));
 
-        Assert.Equal(404, error.StatusCode);
+        Assert.Equal(StoreError.NotFound, error.Error);
         Assert.False(File.Exists(bed.OnDisk("a.txt")));
     }
 

@@ -80,7 +80,7 @@ public sealed class PropertyTests : IDisposable
     {
         await BuildTreeAsync();
 
-        await (await bed.GetFolderAsync("a/b")).MoveToAsync(await bed.GetFolderAsync(""), "moved", new(), default);
+        await StoreTrees.MoveAsync((await bed.GetFolderAsync("a/b")), await bed.GetFolderAsync(""), "moved", null, new(), default);
 
         Assert.Equal("b", await ValueAsync("moved"));
         Assert.Equal("b/c", await ValueAsync("moved/c.txt"));
@@ -97,7 +97,7 @@ public sealed class PropertyTests : IDisposable
     {
         await BuildTreeAsync();
 
-        await (await bed.GetFolderAsync("a/b")).CopyToAsync(await bed.GetFolderAsync(""), "copy", true, new(), default);
+        await StoreTrees.CopyAsync((await bed.GetFolderAsync("a/b")), await bed.GetFolderAsync(""), "copy", true, null, new(), default);
 
         Assert.Equal("b", await ValueAsync("copy"));
         Assert.Equal("b/c", await ValueAsync("copy/c.txt"));
@@ -110,7 +110,7 @@ public sealed class PropertyTests : IDisposable
     {
         await BuildTreeAsync();
 
-        await (await bed.GetFolderAsync("a/b")).CopyToAsync(await bed.GetFolderAsync(""), "copy", false, new(), default);
+        await StoreTrees.CopyAsync((await bed.GetFolderAsync("a/b")), await bed.GetFolderAsync(""), "copy", false, null, new(), default);
 
         Assert.Equal("b", await ValueAsync("copy"));
         Assert.Empty(await bed.ListAsync("copy"));
@@ -123,7 +123,7 @@ public sealed class PropertyTests : IDisposable
     {
         await BuildTreeAsync();
 
-        await (await bed.GetFolderAsync("a/b")).DeleteAsync(new(), default);
+        await StoreTrees.DeleteAsync(await bed.GetFolderAsync("a/b"), new TreeErrors(), default);
         await bed.MkcolAsync("a/b");
         await bed.PutAsync("a/b/c.txt", "again");
 

@@ -31,7 +31,7 @@ internal sealed class StoreTestBed : IDisposable
 
     public FileSystemStore Store { get; private set; }
 
-    public DavRequestContext Context { get; } = new(new DefaultHttpContext());
+    public StoreContext Context { get; } = StoreContext.None();
 
     /// <summary>Disposes the store and opens a new one over the same folders, as after a restart.</summary>
     public void Restart()
@@ -53,12 +53,12 @@ internal sealed class StoreTestBed : IDisposable
         var davPath = DavPath.Parse(path);
         if (await GetAsync(path) is IFile existing)
         {
-            await existing.WriteAsync(new MemoryStream(bytes), null, 0, bytes.Length, CancellationToken.None);
+            await existing.WriteAsync(FileContent.FromStream(new MemoryStream(bytes), bytes.Length, null), null, CancellationToken.None);
             return existing;
         }
 
         var parent = await GetFolderAsync(davPath.Parent.ToString());
-        return await parent.CreateFileAsync(davPath.Name, new MemoryStream(bytes), null, bytes.Length, CancellationToken.None);
+        return await parent.CreateFileAsync(davPath.Name, FileContent.FromStream(new MemoryStream(bytes), bytes.Length, null), CancellationToken.None);
     }
 
     public Task<IFile> PutAsync(string path, string text) => PutAsync(path, System.Text.Encoding.UTF8.GetBytes(text));
@@ -74,7 +74,7 @@ internal sealed class StoreTestBed : IDisposable
     {
         var folder = await GetFolderAsync(path);
         var names = new List<string>();
-        await foreach (var child in folder.GetChildrenAsync([], CancellationToken.None))
+        await foreach (var child in folder.GetChildrenAsync(PropertySelection.None, CancellationToken.None))
         {
             names.Add(child.Name);
         }
@@ -86,7 +86,8 @@ internal sealed class StoreTestBed : IDisposable
     public static async Task<string> ReadTextAsync(IFile file)
     {
         using var output = new MemoryStream();
-        await file.ReadAsync(output, 0, file.ContentLength, CancellationToken.None);
+        await using var reader = await file.OpenReadAsync(CancellationToken.None);
+        await reader.ReadAsync(output, 0, reader.Length, CancellationToken.None);
         return System.Text.Encoding.UTF8.GetString(output.ToArray());
     }
 

@@ -15,9 +15,9 @@ public sealed class TreeTests : IDisposable
         await bed.MkcolAsync("src/sub");
         await bed.PutAsync("src/a.txt", "a");
         await bed.PutAsync("src/sub/b.txt", "b");
-        var errors = new MultistatusErrors();
+        var errors = new TreeErrors();
 
-        await (await bed.GetFolderAsync("src")).CopyToAsync(await bed.GetFolderAsync(""), "dst", true, errors, default);
+        await StoreTrees.CopyAsync((await bed.GetFolderAsync("src")), await bed.GetFolderAsync(""), "dst", true, null, errors, default);
 
         Assert.False(errors.HasErrors);
         Assert.Equal("a", File.ReadAllText(bed.OnDisk("dst/a.txt")));
@@ -34,7 +34,7 @@ public sealed class TreeTests : IDisposable
         var source = await timed.PutAsync("a.txt", "a");
         clock.Now = clock.Now.AddMinutes(1);
 
-        await source.CopyToAsync(await timed.GetFolderAsync(""), "b.txt", false, new(), default);
+        await StoreTrees.CopyAsync(source, await timed.GetFolderAsync(""), "b.txt", false, null, new(), default);
 
         Assert.Equal(clock.Now, (await timed.GetFileAsync("b.txt")).ModifiedUtc);
         Assert.Equal(clock.Now.AddMinutes(-1), (await timed.GetFileAsync("a.txt")).ModifiedUtc);
@@ -46,12 +46,12 @@ public sealed class TreeTests : IDisposable
         await bed.MkcolAsync("src");
         await bed.PutAsync("src/a.txt", "a");
         Directory.CreateSymbolicLink(bed.OnDisk("src/loop"), bed.OnDisk("src"));
-        var errors = new MultistatusErrors();
+        var errors = new TreeErrors();
 
-        await (await bed.GetFolderAsync("src")).CopyToAsync(await bed.GetFolderAsync(""), "dst", true, errors, default);
+        await StoreTrees.CopyAsync((await bed.GetFolderAsync("src")), await bed.GetFolderAsync(""), "dst", true, null, errors, default);
 
         var error = Assert.Single(errors.Errors);
-        Assert.Equal((DavPath.Parse("dst/loop"), 508), (error.Path, error.StatusCode));
+        Assert.Equal((DavPath.Parse("dst/loop"), StoreError.LoopDetected), (error.Path, error.Error));
         Assert.Equal("a", File.ReadAllText(bed.OnDisk("dst/a.txt")));
     }
 
@@ -62,8 +62,8 @@ public sealed class TreeTests : IDisposable
         await bed.PutAsync("src/a.txt", "a");
         await bed.MkcolAsync("dst");
 
-        await (await bed.GetFolderAsync("src")).MoveToAsync(await bed.GetFolderAsync("dst"), "moved", new(), default);
-        await (await bed.GetFileAsync("dst/moved/a.txt")).MoveToAsync(await bed.GetFolderAsync(""), "top.txt", new(), default);
+        await StoreTrees.MoveAsync((await bed.GetFolderAsync("src")), await bed.GetFolderAsync("dst"), "moved", null, new(), default);
+        await StoreTrees.MoveAsync((await bed.GetFileAsync("dst/moved/a.txt")), await bed.GetFolderAsync(""), "top.txt", null, new(), default);
 
         Assert.False(Directory.Exists(bed.OnDisk("src")));
         Assert.True(Directory.Exists(bed.OnDisk("dst/moved")));
@@ -77,7 +77,7 @@ public sealed class TreeTests : IDisposable
         await bed.PutAsync("docs/a.txt", "a");
         Directory.CreateSymbolicLink(bed.OnDisk("shortcut"), bed.OnDisk("docs"));
 
-        await (await bed.GetFolderAsync("shortcut")).MoveToAsync(await bed.GetFolderAsync(""), "renamed", new(), default);
+        await StoreTrees.MoveAsync((await bed.GetFolderAsync("shortcut")), await bed.GetFolderAsync(""), "renamed", null, new(), default);
 
         Assert.True(Directory.Exists(bed.OnDisk("docs")));
         Assert.NotNull(new DirectoryInfo(bed.OnDisk("renamed")).LinkTarget);
@@ -91,9 +91,9 @@ public sealed class TreeTests : IDisposable
         await bed.MkcolAsync("d/e");
         await bed.PutAsync("d/e/x.txt", "x");
         await bed.PutAsync("d/y.txt", "y");
-        var errors = new MultistatusErrors();
+        var errors = new TreeErrors();
 
-        await (await bed.GetFolderAsync("d")).DeleteAsync(errors, default);
+        await StoreTrees.DeleteAsync((await bed.GetFolderAsync("d")), errors, default);
 
         Assert.False(errors.HasErrors);
         Assert.False(Directory.Exists(bed.OnDisk("d")));
@@ -108,12 +108,12 @@ public sealed class TreeTests : IDisposable
         await nested.PutAsync("d/a.txt", "a");
         await nested.MkcolAsync("d/other");
         await nested.PutAsync("d/other/b.txt", "b");
-        var errors = new MultistatusErrors();
+        var errors = new TreeErrors();
 
-        await (await nested.GetFolderAsync("d")).DeleteAsync(errors, default);
+        await StoreTrees.DeleteAsync((await nested.GetFolderAsync("d")), errors, default);
 
         var error = Assert.Single(errors.Errors);
-        Assert.Equal((DavPath.Parse("d/keep"), 403), (error.Path, error.StatusCode));
+        Assert.Equal((DavPath.Parse("d/keep"), StoreError.Forbidden), (error.Path, error.Error));
         Assert.Equal(["keep"], await nested.ListAsync("d"));
         Assert.Empty(await nested.ListAsync("d/keep"));
         Assert.True(File.Exists(nested.OnDisk("d/keep/.meta/davit.db")));

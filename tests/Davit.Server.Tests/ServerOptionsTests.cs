@@ -57,4 +57,48 @@ public sealed class ServerOptionsTests
         Assert.Equal("Davit:LogFile", ServerOptions.SwitchMappings["--log-file"]);
         Assert.Equal("Davit:Store", ServerOptions.SwitchMappings["--store"]);
     }
+
+    [Fact]
+    public void Account_And_Certificate_Switches_Map_Onto_The_Davit_Section()
+    {
+        Assert.Equal("Davit:UsersFile", ServerOptions.SwitchMappings["--users"]);
+        Assert.Equal("Davit:AnonymousRead", ServerOptions.SwitchMappings["--anonymous-read"]);
+        Assert.Equal("Davit:AllowBasicOverHttp", ServerOptions.SwitchMappings["--allow-basic-over-http"]);
+        Assert.Equal("Davit:Realm", ServerOptions.SwitchMappings["--realm"]);
+        Assert.Equal("Davit:Certificate", ServerOptions.SwitchMappings["--cert"]);
+        Assert.Equal("Davit:CertificateKey", ServerOptions.SwitchMappings["--cert-key"]);
+        Assert.Equal("Davit:CertificatePassword", ServerOptions.SwitchMappings["--cert-password"]);
+    }
+
+    [Fact]
+    public void By_Default_There_Are_No_Accounts_And_No_Certificate()
+    {
+        var options = new ServerOptions();
+        Assert.Null(options.UsersFile);
+        Assert.False(options.AnonymousRead);
+        Assert.False(options.AllowBasicOverHttp);
+        Assert.Null(options.Certificate);
+        Assert.Equal(5, options.MaxFailedLogins);
+        Assert.Equal(TimeSpan.FromMinutes(5), options.FailedLoginWindow);
+    }
+
+    [Theory]
+    [InlineData("anonymous", "AnonymousRead needs a users file")]
+    [InlineData("realm", "The realm")]
+    [InlineData("failures", "MaxFailedLogins must be at least 1")]
+    [InlineData("window", "FailedLoginWindow must be positive")]
+    [InlineData("key", "without a certificate")]
+    public void Account_And_Certificate_Problems_Are_Named(string problem, string expected)
+    {
+        var options = problem switch
+        {
+            "anonymous" => new ServerOptions { AnonymousRead = true },
+            "realm" => new ServerOptions { Realm = "say \"hi\"" },
+            "failures" => new ServerOptions { MaxFailedLogins = 0 },
+            "window" => new ServerOptions { FailedLoginWindow = TimeSpan.Zero },
+            _ => new ServerOptions { CertificateKey = "key.pem" },
+        };
+        Assert.Contains(options.Validate(), e => e.Contains(expected, StringComparison.Ordinal));
+        Assert.Empty(new ServerOptions { UsersFile = "users.json", AnonymousRead = true }.Validate());
+    }
 }

@@ -36,11 +36,14 @@ internal sealed class BrowserAssets
     /// <summary>The URL of the asset built as <paramref name="name"/> ("app.js"), below the mount's href prefix.</summary>
     public string Url(string hrefPrefix, string name) => $"{hrefPrefix}/?{QueryKey}={hashedNames[name]}";
 
-    /// <summary>True for a GET or HEAD of the mount root that names an asset.</summary>
-    public static bool IsRequested(DavContext context, IFolder folder) =>
-        folder.Path.IsRoot && context.Request.Query.ContainsKey(QueryKey);
+    /// <summary>
+    /// True for a GET or HEAD of the root the user sees (the mount root, or their home folder) that names an asset:
+    /// every user who can open the page can fetch its assets.
+    /// </summary>
+    public static bool IsRequested(DavRequest context, IFolder folder) =>
+        folder.Path == context.Home && context.Request.Query.ContainsKey(QueryKey);
 
-    public ValueTask SendAsync(DavContext context)
+    public ValueTask SendAsync(DavRequest context)
     {
         var request = context.Request;
         var response = context.Response;

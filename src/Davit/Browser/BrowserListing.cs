@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Davit.Authorization;
 using Davit.Engine;
 using Davit.Storage;
 using Microsoft.AspNetCore.Http;
@@ -19,7 +20,7 @@ internal static class BrowserListing
 
     public static bool IsRequested(HttpRequest request) => request.Query.ContainsKey(QueryKey);
 
-    public static async ValueTask WriteAsync(DavContext context, IFolder folder)
+    public static async ValueTask WriteAsync(DavRequest context, IFolder folder)
     {
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
@@ -36,8 +37,15 @@ internal static class BrowserListing
         json.WriteStartObject();
         json.WriteString("href", context.Href(folder));
         json.WriteStartArray("entries");
-        await foreach (var child in folder.GetChildrenAsync([], context.Aborted))
+        var readable = ReadFilter.For(context);
+        await foreach (var child in folder.GetChildrenAsync(PropertySelection.None, context.Aborted))
         {
+            // As in every listing: what the user may not read is not there.
+            if (!await readable.CanReadAsync(child.Path))
+            {
+                continue;
+            }
+
             json.WriteStartObject();
             json.WriteString("name", child.Name);
             json.WriteString("href", context.Href(child));
@@ -56,7 +64,7 @@ internal static class BrowserListing
         await FlushAsync(context, json);
     }
 
-    private static async ValueTask FlushAsync(DavContext context, Utf8JsonWriter json)
+    private static async ValueTask FlushAsync(DavRequest context, Utf8JsonWriter json)
     {
         context.BytesSent += json.BytesPending;
         json.Flush();

@@ -21,7 +21,7 @@ internal static class BrowserPage
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
 
     /// <summary>Answers a GET or HEAD on a folder.</summary>
-    public static async ValueTask AnswerAsync(DavContext context, IFolder folder)
+    public static async ValueTask AnswerAsync(DavRequest context, IFolder folder)
     {
         if (context.Options.BrowserPage && BrowserAssets.IsRequested(context, folder))
         {
@@ -65,12 +65,12 @@ internal static class BrowserPage
         !request.Query.ContainsKey("plain")
         && request.Headers.Accept.Any(v => v is not null && v.Contains("text/html", StringComparison.OrdinalIgnoreCase));
 
-    private static string Render(DavContext context, IFolder folder)
+    private static string Render(DavRequest context, IFolder folder)
     {
         var html = HtmlEncoder.Default;
         var assets = BrowserAssets.Instance;
         var prefix = context.HrefPrefix;
-        var title = html.Encode(folder.Path.IsRoot ? "/" : folder.Path.Name);
+        var title = html.Encode(folder.Path == context.Home ? "/" : folder.Path.Name);
         return $"""
             <!DOCTYPE html>
             <html lang="en">
@@ -85,7 +85,7 @@ internal static class BrowserPage
             <link rel="preload" href="{html.Encode(context.Href(folder))}?{BrowserListing.QueryKey}" as="fetch" crossorigin>
             </head>
             <body>
-            <div id="davit" data-root="{html.Encode(context.Href(DavPath.Root, true))}" data-folder="{html.Encode(context.Href(folder))}"></div>
+            <div id="davit" data-root="{html.Encode(context.Href(context.Home, true))}" data-folder="{html.Encode(context.Href(folder))}"></div>
             <noscript><p>This page needs JavaScript. <a href="?plain">The plain listing</a> works without it.</p></noscript>
             </body>
             </html>

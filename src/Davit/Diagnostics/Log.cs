@@ -22,4 +22,10 @@ internal static partial class Log
 
     [LoggerMessage(6, LogLevel.Warning, "{Method} {Path} failed after the response had started; the connection was aborted")]
     public static partial void FailedAfterStart(ILogger logger, string method, string path, Exception exception);
+
+    [LoggerMessage(7, LogLevel.Debug, "{Method} {Path}: the store asked for attempt {Attempt} to be run again")]
+    public static partial void WriteRetried(ILogger logger, string method, string path, int attempt);
+
+    [LoggerMessage(8, LogLevel.Warning, "{Method} {Path}: tidying up after the write failed (the write itself is done)")]
+    public static partial void TidyingFailed(ILogger logger, string method, string path, Exception exception);
 }

@@ -1,12 +1,12 @@
 using System.Collections.Frozen;
+using Davit.Authorization;
 using Davit.Diagnostics;
 using Davit.Engine.Methods;
 using Davit.Hosting;
 using Davit.Http;
 using Davit.Locking;
-using Davit.Uploads;
 using Davit.Storage;
-using Davit.Xml;
+using Davit.Uploads;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,22 +17,29 @@ using Microsoft.Extensions.Options;
 namespace Davit.Engine;
 
 /// <summary>
-/// The request pipeline: decode the path, look up the handler, resolve the item once, run the handler, and turn
-/// every failure into a response in exactly one place. Thread safe; one instance serves all requests.
+/// The request pipeline: decode the path, look up the handler, run it in the store's unit of work (a write in two
+/// steps: prepare outside, apply inside, answer after the commit), and turn every failure into a response in exactly
+/// one place. Thread safe; one instance serves all requests.
 /// </summary>
 internal sealed class DavEngine
 {
+    // A write the store rolled back because it lost a race (StoreError.Retry) runs again this many times in all.
+    private const int WriteAttempts = 3;
+
     private readonly FrozenDictionary<string, IMethodHandler> handlers;
+    private readonly IReadOnlyList<IRequestProtocol> protocols;
     private readonly DavOptions options;
     private readonly ILogger logger;
     private readonly TimeProvider time;
     private readonly bool isDevelopment;
+    private readonly Lazy<InMemoryLockStore> processLocks = new();
 
-    public DavEngine(IOptions<DavOptions> options, ILoggerFactory loggerFactory, TimeProvider time, IHostEnvironment? environment = null)
+    public DavEngine(IOptions<DavOptions> options, ILoggerFactory loggerFactory, TimeProvider time, IEnumerable<IRequestProtocol> protocols, IHostEnvironment? environment = null)
     {
         this.options = options.Value;
         logger = loggerFactory.CreateLogger("Davit");
         this.time = time;
+        this.protocols = [.. protocols];
         isDevelopment = environment?.IsDevelopment() ?? false;
         var get = new GetHandler();
         var copyMove = new CopyMoveHandler();
@@ -51,31 +58,31 @@ internal sealed class DavEngine
             ["PROPPATCH"] = new ProppatchHandler(),
             ["LOCK"] = new LockHandler(),
             ["UNLOCK"] = new UnlockHandler(),
-            ["REPORT"] = new ReportHandler(),
-            ["CANCELUPLOAD"] = new CancelUploadHandler(),
         }.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    public Task ProcessAsync(HttpContext http, DavMount mount) => RunAsync(http, async request =>
+    public Task ProcessAsync(HttpContext http, DavMount mount) => RunAsync(http, async state =>
     {
-        if (!handlers.TryGetValue(http.Request.Method, out var handler))
-        {
-            throw new DavException(StatusCodes.Status501NotImplemented, $"The method {http.Request.Method} is not implemented.");
-        }
-
-        var (path, hrefPrefix) = ResolvePath(http, mount);
+        var (visible, hrefPrefix) = ResolvePath(http, mount);
+        var home = await HomeFolders.GetAsync(http);
         var store = http.RequestServices.GetRequiredService<IDavStore>();
-        var context = request.Context = new DavContext(http, store, options, logger, hrefPrefix, path)
+        var request = state.Request = new DavRequest(http, store, PartsFor(http, store), hrefPrefix, HomeFolders.ToStore(home, visible)) { Home = home };
+        var handler = request.Handler = FindHandler(request)
+            ?? throw new DavException(StatusCodes.Status501NotImplemented, $"The method {http.Request.Method} is not implemented.");
+        try
         {
-            Time = time,
-            Locks = LockStore(http, store),
-            Uploads = Uploads(http, store),
-        };
-        context.Item = await context.ResolveAsync(path);
-        if (CheckPreconditions(context))
+            if (handler is IWriteHandler writer)
+            {
+                await WriteAsync(request, writer);
+            }
+            else
+            {
+                await ReadAsync(request, (IReadHandler)handler);
+            }
+        }
+        finally
         {
-            await LockManager.CheckAsync(context);
-            await handler.HandleAsync(context);
+            await request.DisposeRegisteredAsync();
         }
     });
 
@@ -85,13 +92,14 @@ internal sealed class DavEngine
     /// OPTIONS advertises what the mount offers; PROPFIND describes a read-only collection whose one member is the
     /// next collection on the way to the mount.
     /// </summary>
-    public Task ProcessAboveMountAsync(HttpContext http, DavMount mount, string[] parentSegments) => RunAsync(http, async request =>
+    public Task ProcessAboveMountAsync(HttpContext http, DavMount mount, string[] parentSegments) => RunAsync(http, async state =>
     {
         var store = http.RequestServices.GetRequiredService<IDavStore>();
+        var parts = PartsFor(http, store);
         if (HttpMethods.IsOptions(http.Request.Method))
         {
             // No locks or uploads live up here, but OPTIONS tells what the mount offers.
-            OptionsHandler.Advertise(http.Response, LockStore(http, store) is not null, Uploads(http, store) is not null);
+            OptionsHandler.Advertise(http.Response, parts.Locks is not null, parts.Sessions is not null);
             http.Response.Headers.Allow = "OPTIONS, PROPFIND";
             http.Response.StatusCode = StatusCodes.Status200OK;
             http.Response.ContentLength = 0;
@@ -99,23 +107,143 @@ internal sealed class DavEngine
         }
 
         var mountSegments = mount.Prefix.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        var root = await store.GetHierarchyItemAsync(DavPath.Root, new DavRequestContext(http), http.RequestAborted);
+        var here = (http.Request.PathBase.Value ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries).Concat(parentSegments);
+        var request = state.Request = new DavRequest(http, store, parts with { Locks = null }, PathCodec.EncodePath(here), DavPath.Root);
+        var handler = (IReadHandler)handlers["PROPFIND"];
+        request.Handler = handler;
+        await using var unit = await BeginAsync(request, UnitOfWorkMode.Read);
+        var root = await request.ResolveAsync(DavPath.Root);
         var created = root?.CreatedUtc ?? DateTimeOffset.UnixEpoch;
         var modified = root?.ModifiedUtc ?? DateTimeOffset.UnixEpoch;
-        var here = (http.Request.PathBase.Value ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries).Concat(parentSegments);
-        var context = request.Context = new DavContext(http, store, options, logger, PathCodec.EncodePath(here), DavPath.Root)
-        {
-            Time = time,
-            Item = new MountParentFolder(DavPath.Root, mountSegments[parentSegments.Length], created, modified),
-        };
-
-        await handlers["PROPFIND"].HandleAsync(context);
+        request.Item = new MountParentFolder(DavPath.Root, mountSegments[parentSegments.Length], created, modified);
+        await handler.HandleAsync(request);
     });
 
-    /// <summary>Holds the request's context once it exists, for the log line.</summary>
+    /// <summary>The lock and upload-session stores for a request on <paramref name="store"/>: the store's own, else the
+    /// application's services; locks fall back to this process's memory (said at startup).</summary>
+    internal DavEngineParts PartsFor(HttpContext http, IDavStore store) => PartsFor(http.RequestServices, store);
+
+    internal DavEngineParts PartsFor(IServiceProvider services, IDavStore store)
+    {
+        var locks = options.EnableLocking ? store as ILockStore ?? services.GetService<ILockStore>() ?? processLocks.Value : null;
+        var sessions = options.EnableResumableUploads ? store as IUploadSessionStore ?? services.GetService<IUploadSessionStore>() : null;
+        return new DavEngineParts(options, logger, time, locks, sessions);
+    }
+
+    private IMethodHandler? FindHandler(DavRequest request)
+    {
+        foreach (var protocol in protocols)
+        {
+            if (protocol.TryGetHandler(request) is { } taken)
+            {
+                return taken;
+            }
+        }
+
+        return handlers.GetValueOrDefault(request.Request.Method);
+    }
+
+    private async Task ReadAsync(DavRequest request, IReadHandler handler)
+    {
+        await using var unit = await BeginAsync(request, UnitOfWorkMode.Read);
+        if (await ResolveAndAuthorizeAsync(request) && CheckPreconditions(request))
+        {
+            await LockManager.CheckAsync(request);
+            await handler.HandleAsync(request);
+        }
+
+        await unit.CommitAsync(request.Aborted);
+    }
+
+    private async Task WriteAsync(DavRequest request, IWriteHandler handler)
+    {
+        // A first look, outside any unit of work, so that a refused request fails before its body is read.
+        if (!await ResolveAndAuthorizeAsync(request))
+        {
+            return;
+        }
+
+        CheckPreconditions(request);
+        await LockManager.CheckAsync(request);
+        var result = await handler.PrepareAsync(request);
+        for (var attempt = 1; result is null; attempt++)
+        {
+            try
+            {
+                result = await ApplyAsync(request, handler);
+            }
+            catch (StoreException ex) when (ex.Error == StoreError.Retry && attempt < WriteAttempts)
+            {
+                Log.WriteRetried(logger, request.Request.Method, request.Path.ToString(), attempt);
+            }
+        }
+
+        await request.RunAfterCommitAsync();
+        await result.ExecuteAsync(request);
+    }
+
+    /// <summary>
+    /// Resolves the request's item (creating the user's home folder on first use) and asks the authorizer about every
+    /// access the request needs. False when the request was answered with a challenge (401); 403 when denied.
+    /// </summary>
+    private static async Task<bool> ResolveAndAuthorizeAsync(DavRequest request)
+    {
+        request.Item = await request.ResolveAsync(request.Path) ?? await HomeFolders.EnsureAsync(request);
+        return await DavAuthorization.AuthorizeRequestAsync(request);
+    }
+
+    private async Task<DavResult> ApplyAsync(DavRequest request, IWriteHandler handler)
+    {
+        await using var unit = await BeginAsync(request, UnitOfWorkMode.Write);
+
+        // The answer to the first look may be stale: what counts is what the unit of work sees.
+        request.Item = await request.ResolveAsync(request.Path);
+        CheckPreconditions(request);
+        await LockManager.CheckAsync(request);
+        try
+        {
+            var result = await handler.ApplyAsync(request);
+            if (result.Commits)
+            {
+                await unit.CommitAsync(request.Aborted);
+            }
+            else
+            {
+                request.ClearAfterCommit();
+            }
+
+            return result;
+        }
+        catch
+        {
+            request.ClearAfterCommit();
+            throw;
+        }
+    }
+
+    private static async Task<UnitOfWorkScope> BeginAsync(DavRequest request, UnitOfWorkMode mode)
+    {
+        var unit = await request.Store.BeginAsync(request.StoreContext, mode, request.Aborted);
+        request.StoreContext.UnitOfWork = unit;
+        return new UnitOfWorkScope(request.StoreContext, unit);
+    }
+
+    /// <summary>Ends a unit of work (rolled back unless committed) and takes it off the store context.</summary>
+    private sealed class UnitOfWorkScope(StoreContext context, IUnitOfWork unit) : IAsyncDisposable
+    {
+        public ValueTask CommitAsync(CancellationToken cancellationToken) => unit.CommitAsync(cancellationToken);
+
+        public async ValueTask DisposeAsync()
+        {
+            context.UnitOfWork = null;
+            await unit.DisposeAsync();
+        }
+    }
+
+    /// <summary>Holds the request once it exists, for the log line and the status mapping.</summary>
     private sealed class RequestState
     {
-        public DavContext? Context { get; set; }
+        public DavRequest? Request { get; set; }
     }
 
     /// <summary>Runs <paramref name="work"/> and turns every failure into a response, in this one place.</summary>
@@ -124,11 +252,11 @@ internal sealed class DavEngine
         var started = time.GetTimestamp();
         var method = http.Request.Method;
         var logPath = http.Request.PathBase.Add(http.Request.Path).ToString();
-        var request = new RequestState();
+        var state = new RequestState();
         try
         {
             LiftBodyLimit(http);
-            await work(request);
+            await work(state);
         }
         catch (Exception ex) when (http.RequestAborted.IsCancellationRequested && ex is OperationCanceledException or IOException)
         {
@@ -145,6 +273,12 @@ internal sealed class DavEngine
             Log.RequestRefused(logger, method, logPath, ex.StatusCode, ex.Message);
             var body = ex.Condition is null ? null : ErrorBody.Render(ex.Condition, (ex as LockedException)?.Hrefs);
             await AnswerAsync(http, ex.StatusCode, body, ex.Message);
+        }
+        catch (StoreException ex)
+        {
+            var status = StoreStatuses.For(state.Request?.Handler, ex.Error);
+            Log.RequestRefused(logger, method, logPath, status, ex.Message);
+            await AnswerAsync(http, status, null, ex.Message);
         }
         catch (BadHttpRequestException ex)
         {
@@ -168,53 +302,37 @@ internal sealed class DavEngine
         finally
         {
             var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
-            Log.RequestCompleted(logger, method, logPath, http.Response.StatusCode, request.Context?.BytesSent ?? 0, elapsed);
+            Log.RequestCompleted(logger, method, logPath, http.Response.StatusCode, state.Request?.BytesSent ?? 0, elapsed);
         }
     }
 
     /// <summary>
-    /// Applies If-Match, If-None-Match, If-Modified-Since and If-Unmodified-Since once, before the handler. False
-    /// when the request was answered (304). RFC 9110 §13.2.1: preconditions are ignored where the answer without
-    /// them would not be 2xx, so on a missing item they only count for methods that create one.
+    /// Applies If-Match, If-None-Match, If-Modified-Since and If-Unmodified-Since, before the handler; GET and HEAD
+    /// of a file apply them to the version they send instead. False when the request was answered (304). RFC 9110
+    /// §13.2.1: preconditions are ignored where the answer without them would not be 2xx, so on a missing item they
+    /// only count for methods that create one.
     /// </summary>
-    private bool CheckPreconditions(DavContext context)
+    private bool CheckPreconditions(DavRequest request)
     {
-        var method = context.Request.Method;
-        if (HttpMethods.IsOptions(method) || (context.Item is null && !HttpMethods.IsPut(method) && method is not "MKCOL" and not "LOCK"))
+        var method = request.Request.Method;
+        if (HttpMethods.IsOptions(method)
+            || (request.Item is IFile && (HttpMethods.IsGet(method) || HttpMethods.IsHead(method)))
+            || (request.Item is null && !HttpMethods.IsPut(method) && method is not "MKCOL" and not "LOCK"))
         {
             return true;
         }
 
-        switch (Preconditions.Evaluate(context.Request, context.Item, time.GetUtcNow()))
+        var etag = request.Item is IFile file ? file.ETag : null;
+        switch (Preconditions.Evaluate(request.Request, request.Item is not null, etag, request.Item?.ModifiedUtc, time.GetUtcNow()))
         {
             case PreconditionResult.Failed:
                 throw new DavException(StatusCodes.Status412PreconditionFailed, "A conditional request header did not hold.");
             case PreconditionResult.NotModified:
-                context.Response.StatusCode = StatusCodes.Status304NotModified;
-                if (context.Item is IFile file)
-                {
-                    ContentSender.WriteValidators(context.Response, file);
-                }
-
+                request.Response.StatusCode = StatusCodes.Status304NotModified;
                 return false;
             default:
                 return true;
         }
-    }
-
-    private ILockStore? LockStore(HttpContext http, IDavStore store) =>
-        options.EnableLocking ? store as ILockStore ?? http.RequestServices.GetService<ILockStore>() : null;
-
-    private UploadServices? Uploads(HttpContext http, IDavStore store)
-    {
-        if (!options.EnableResumableUploads)
-        {
-            return null;
-        }
-
-        var services = http.RequestServices;
-        var sessions = store as IUploadSessionStore ?? services.GetRequiredService<IUploadSessionStore>();
-        return new UploadServices(sessions, services.GetRequiredService<UploadGate>(), services.GetRequiredService<UploadProgressRegistry>());
     }
 
     private void LiftBodyLimit(HttpContext http)
@@ -266,6 +384,12 @@ internal sealed class DavEngine
 
         http.Response.Clear();
         http.Response.StatusCode = statusCode;
+        if (statusCode == StatusCodes.Status503ServiceUnavailable)
+        {
+            // The store's backing service is down or busy: worth asking again soon.
+            http.Response.Headers.RetryAfter = "5";
+        }
+
         if (xmlBody is not null)
         {
             http.Response.ContentType = "application/xml; charset=utf-8";

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Xml.Linq;
 using Davit.Storage;
 
 namespace Davit.Engine;
@@ -20,28 +18,17 @@ internal sealed class MountParentFolder(DavPath path, string? nextSegment, DateT
 
     public DateTimeOffset ModifiedUtc { get; } = modifiedUtc;
 
-    public async IAsyncEnumerable<IHierarchyItem> GetChildrenAsync(IReadOnlyCollection<XName> requestedProperties, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<IHierarchyItem> GetChildrenAsync(PropertySelection properties, CancellationToken cancellationToken)
     {
-        await Task.CompletedTask;
-        if (nextSegment is not null)
-        {
-            yield return new MountParentFolder(Path.Append(nextSegment), null, CreatedUtc, ModifiedUtc);
-        }
+        IHierarchyItem[] members = nextSegment is null ? [] : [new MountParentFolder(Path.Append(nextSegment), null, CreatedUtc, ModifiedUtc)];
+        return members.ToAsyncEnumerable();
     }
 
-    public ValueTask<IFile> CreateFileAsync(string name, Stream content, string? contentType, long totalLength, CancellationToken cancellationToken) =>
-        throw ReadOnly();
+    public ValueTask<IFile> CreateFileAsync(string name, FileContent content, CancellationToken cancellationToken) => throw ReadOnly();
 
     public ValueTask<IFolder> CreateFolderAsync(string name, CancellationToken cancellationToken) => throw ReadOnly();
 
-    public ValueTask CopyToAsync(IFolder destinationFolder, string destinationName, bool deep, MultistatusErrors errors, CancellationToken cancellationToken) =>
-        throw ReadOnly();
+    public ValueTask DeleteAsync(CancellationToken cancellationToken) => throw ReadOnly();
 
-    public ValueTask MoveToAsync(IFolder destinationFolder, string destinationName, MultistatusErrors errors, CancellationToken cancellationToken) =>
-        throw ReadOnly();
-
-    public ValueTask DeleteAsync(MultistatusErrors errors, CancellationToken cancellationToken) => throw ReadOnly();
-
-    private static DavException ReadOnly() =>
-        new(Microsoft.AspNetCore.Http.StatusCodes.Status405MethodNotAllowed, "Paths above the WebDAV mount are read-only.");
+    private static StoreException ReadOnly() => new(StoreError.Forbidden, "Paths above the WebDAV mount are read-only.");
 }

@@ -21,23 +21,28 @@ internal enum PreconditionResult
 /// </summary>
 internal static class Preconditions
 {
-    public static PreconditionResult Evaluate(HttpRequest request, IHierarchyItem? item, DateTimeOffset now)
+    /// <param name="request">The request with the conditional headers.</param>
+    /// <param name="exists">Whether the resource exists.</param>
+    /// <param name="etagValue">Its entity tag's opaque value (files only), or null.</param>
+    /// <param name="modifiedUtc">Its modification time, or null when it does not exist.</param>
+    /// <param name="now">The current time.</param>
+    public static PreconditionResult Evaluate(HttpRequest request, bool exists, string? etagValue, DateTimeOffset? modifiedUtc, DateTimeOffset now)
     {
         var headers = request.GetTypedHeaders();
-        var etag = item is IFile file ? new EntityTagHeaderValue(LiveProperties.QuoteETag(file.ETag)) : null;
+        var etag = etagValue is null ? null : new EntityTagHeaderValue(LiveProperties.QuoteETag(etagValue));
         var isGetOrHead = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
 
         // §13.1.1: If-Match is true for "*" when the resource exists, else on a strong match.
         var ifMatch = headers.IfMatch;
         if (ifMatch.Count > 0)
         {
-            var matched = item is not null && ifMatch.Any(t => t.Equals(EntityTagHeaderValue.Any) || (etag is not null && t.Compare(etag, useStrongComparison: true)));
+            var matched = exists && ifMatch.Any(t => t.Equals(EntityTagHeaderValue.Any) || (etag is not null && t.Compare(etag, useStrongComparison: true)));
             if (!matched)
             {
                 return PreconditionResult.Failed;
             }
         }
-        else if (item is not null && headers.IfUnmodifiedSince is { } unmodifiedSince && Truncate(item.ModifiedUtc) > unmodifiedSince)
+        else if (modifiedUtc is { } lastModified && headers.IfUnmodifiedSince is { } unmodifiedSince && Truncate(lastModified) > unmodifiedSince)
         {
             return PreconditionResult.Failed;
         }
@@ -46,14 +51,14 @@ internal static class Preconditions
         var ifNoneMatch = headers.IfNoneMatch;
         if (ifNoneMatch.Count > 0)
         {
-            var matched = item is not null && ifNoneMatch.Any(t => t.Equals(EntityTagHeaderValue.Any) || (etag is not null && t.Compare(etag, useStrongComparison: false)));
+            var matched = exists && ifNoneMatch.Any(t => t.Equals(EntityTagHeaderValue.Any) || (etag is not null && t.Compare(etag, useStrongComparison: false)));
             if (matched)
             {
                 return isGetOrHead ? PreconditionResult.NotModified : PreconditionResult.Failed;
             }
         }
-        else if (isGetOrHead && item is not null && headers.IfModifiedSince is { } modifiedSince
-                 && modifiedSince <= now && Truncate(item.ModifiedUtc) <= modifiedSince)
+        else if (isGetOrHead && modifiedUtc is { } modified && headers.IfModifiedSince is { } modifiedSince
+                 && modifiedSince <= now && Truncate(modified) <= modifiedSince)
         {
             return PreconditionResult.NotModified;
         }
@@ -66,7 +71,7 @@ internal static class Preconditions
     /// or a date equal to Last-Modified that is a strong validator (at least a second older than now, §8.8.2.2).
     /// When false, the Range header is ignored and the whole current content is sent.
     /// </summary>
-    public static bool IfRangeMatches(HttpRequest request, IFile file, DateTimeOffset now)
+    public static bool IfRangeMatches(HttpRequest request, IContentReader file, DateTimeOffset now)
     {
         var ifRange = request.GetTypedHeaders().IfRange;
         if (ifRange is null)

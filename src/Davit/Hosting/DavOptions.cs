@@ -23,13 +23,6 @@ public sealed class DavOptions
     public long? MaxRequestBodySize { get; set; }
 
     /// <summary>
-    /// Whether physical files (<see cref="Storage.IPhysicalFile"/>) are sent through the host's SendFileAsync.
-    /// Off by default: Kestrel implements it as a buffered copy that is slower than the engine's own direct reads.
-    /// Turn it on under IIS or HTTP.sys, whose SendFileAsync is the kernel's TransmitFile.
-    /// </summary>
-    public bool UseHostSendFile { get; set; }
-
-    /// <summary>
     /// Whether the engine does Class 2 locking (LOCK, UNLOCK, the If header's lock tokens, 423 on writes without the
     /// token). On by default; off, OPTIONS advertises only class 1 and LOCK and UNLOCK get 501.
     /// </summary>
@@ -58,16 +51,11 @@ public sealed class DavOptions
     public bool AnswerAboveMount { get; set; } = true;
 
     /// <summary>
-    /// Resumable and partial uploads (Content-Range PUT, the upload-progress REPORT, CANCELUPLOAD). On by default;
-    /// off, a PUT with Content-Range gets 400 and OPTIONS leaves out "resumable-upload".
+    /// Resumable and partial uploads (Content-Range PUT, the upload-progress REPORT, CANCELUPLOAD), on the upload sessions
+    /// the store keeps (<see cref="Uploads.IUploadSessionStore"/>). On by default; off, or with a store that keeps no
+    /// sessions, a PUT with Content-Range gets 400 and OPTIONS leaves out "resumable-upload".
     /// </summary>
     public bool EnableResumableUploads { get; set; } = true;
-
-    /// <summary>
-    /// Where the default session store keeps uploads in progress (when the store keeps none itself). Null means
-    /// "davit-uploads" in the system's temporary folder. Must survive restarts for uploads to survive them.
-    /// </summary>
-    public string? UploadsFolder { get; set; }
 
     /// <summary>How long an upload in progress is kept after its last bytes arrived. Default 24 hours.</summary>
     public TimeSpan UploadExpiration { get; set; } = TimeSpan.FromHours(24);
@@ -76,7 +64,7 @@ public sealed class DavOptions
     public TimeSpan UploadCleanupInterval { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
-    /// The status of a segment that leaves the upload incomplete: 308 (the seed's ResumeIncomplete, with
+    /// The status of a segment that leaves the upload incomplete: 308 (IT Hit's ResumeIncomplete, with
     /// "Range: bytes=0-n") by default. Clients that take 308 for a redirect can be given 202 or 204 instead.
     /// </summary>
     public int IncompleteUploadStatus { get; set; } = 308;
@@ -87,6 +75,14 @@ public sealed class DavOptions
     /// straight through the store. Default 1 MiB.
     /// </summary>
     public long ResumableUploadThreshold { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Several servers serve the same store (behind a load balancer). When on, the engine refuses to start unless
+    /// every part of the storage that keeps state (the store, its locks, its upload sessions) shares it with the other
+    /// servers (<see cref="Storage.StateScope.Shared"/>); when off, it only logs at startup which parts are local to
+    /// this process or machine. Default false.
+    /// </summary>
+    public bool RequireSharedState { get; set; }
 
     /// <summary>Whether GET on a folder returns an HTML listing (true) or 405 (false).</summary>
     public bool FolderListing { get; set; } = true;

@@ -1,9 +1,9 @@
+using Davit.Authorization;
 using Davit.Engine;
-using Davit.Locking;
-using Davit.Uploads;
-using Microsoft.Extensions.Options;
 using Davit.Storage;
 using Davit.Storage.Memory;
+using Davit.Uploads;
+using Davit.Uploads.ITHit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -14,7 +14,11 @@ public static class WebDavServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the WebDAV engine. Choose a store on the returned builder (<see cref="AddStore{TStore}"/>,
-    /// <see cref="AddInMemoryStore"/>, or a store package's own extension), then call <c>MapWebDav</c>.
+    /// <see cref="AddInMemoryStore"/>, or a store package's own extension), then call <c>MapWebDav</c>. Locks and upload
+    /// sessions are the store's own when it keeps them (<see cref="Locking.ILockStore"/>,
+    /// <see cref="IUploadSessionStore"/>); otherwise an <see cref="Locking.ILockStore"/> or
+    /// <see cref="IUploadSessionStore"/> service is used when registered, else locks are kept in this process's memory
+    /// and resumable uploads are off. The engine logs at startup which applies.
     /// </summary>
     public static IWebDavBuilder AddWebDav(this IServiceCollection services, Action<DavOptions>? configure = null)
     {
@@ -36,11 +40,10 @@ public static class WebDavServiceCollectionExtensions
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DavEngine>();
-        services.TryAddSingleton<ILockStore, InMemoryLockStore>();
-        services.TryAddSingleton<IUploadSessionStore>(sp => new DirectoryUploadSessionStore(
-            sp.GetRequiredService<IOptions<DavOptions>>().Value.UploadsFolder ?? Path.Combine(Path.GetTempPath(), "davit-uploads")));
-        services.TryAddSingleton<UploadGate>();
-        services.TryAddSingleton<UploadProgressRegistry>();
+        services.TryAddSingleton<IDavAuthorizer, AllowAllAuthorizer>();
+        services.TryAddSingleton<IDavHomeFolderProvider, StoreRootHomeFolders>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRequestProtocol, ITHitUploadProtocol>());
+        services.AddHostedService<StorageReport>();
         services.AddHostedService<UploadJanitor>();
         return new WebDavBuilder(services);
     }
@@ -60,6 +63,7 @@ public static class WebDavServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>Uses a store that keeps everything in memory and forgets it when the process ends.</summary>
+    /// <summary>Uses a store that keeps everything (content, locks, uploads in progress) in memory and forgets it when the
+    /// process ends.</summary>
     public static IWebDavBuilder AddInMemoryStore(this IWebDavBuilder builder) => builder.AddStore(new InMemoryStore());
 }

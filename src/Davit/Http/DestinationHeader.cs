@@ -12,7 +12,7 @@ internal static class DestinationHeader
     /// compared: behind a reverse proxy the client names the proxy's scheme, host and port. 400 when it is
     /// missing or malformed, 502 when it lies outside this WebDAV mount (RFC 4918 §9.8.5).
     /// </summary>
-    public static DavPath Resolve(DavContext context)
+    public static DavPath Resolve(DavRequest context)
     {
         var value = context.Request.Headers["Destination"].ToString();
         if (string.IsNullOrWhiteSpace(value))
@@ -34,8 +34,9 @@ internal static class DestinationHeader
     }
 
     /// <summary>The path below the mount named by <paramref name="uri"/> (an absolute URI or path, as in Destination
-    /// and If header tags); false when it is malformed or outside the mount.</summary>
-    public static bool TryResolve(DavContext context, string uri, out DavPath path)
+    /// and If header tags), as a store path below the user's home folder; false when it is malformed or outside
+    /// the mount.</summary>
+    public static bool TryResolve(DavRequest context, string uri, out DavPath path)
     {
         path = DavPath.Root;
         return TryDecode(uri, out var segments) && TryStripMount(context, segments, out path);
@@ -47,7 +48,7 @@ internal static class DestinationHeader
         return RequestTarget.TryGetRawPath(uri, out var rawPath, out _) && PathCodec.TryDecodeSegments(rawPath, segments);
     }
 
-    private static bool TryStripMount(DavContext context, List<string> segments, out DavPath path)
+    private static bool TryStripMount(DavRequest context, List<string> segments, out DavPath path)
     {
         path = DavPath.Root;
         var mount = context.HrefPrefix.Split('/', StringSplitOptions.RemoveEmptyEntries)
@@ -55,6 +56,6 @@ internal static class DestinationHeader
             .ToArray();
         return segments.Count >= mount.Length
             && segments.Take(mount.Length).SequenceEqual(mount, StringComparer.Ordinal)
-            && DavPath.TryCreate(segments.Skip(mount.Length), out path);
+            && DavPath.TryCreate(context.Home.Segments.Concat(segments.Skip(mount.Length)), out path);
     }
 }

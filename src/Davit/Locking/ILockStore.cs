@@ -14,7 +14,7 @@ namespace Davit.Locking;
 /// engine never reuses a token; a store may throw <see cref="ArgumentException"/> when asked to add a token it
 /// already holds. The engine finds a lock store in this order: the <see cref="IDavStore"/> itself when it
 /// implements this interface (a store that owns its locking), else the <see cref="ILockStore"/> service (the
-/// default keeps locks in memory). Statuses: any exception other than <see cref="DavException"/> becomes 500.
+/// default keeps locks in memory). Statuses: a <see cref="StoreException"/> names an outcome; any other exception becomes 500.
 /// </remarks>
 public interface ILockStore
 {

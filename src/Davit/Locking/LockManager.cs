@@ -18,7 +18,7 @@ namespace Davit.Locking;
 /// </summary>
 internal static class LockManager
 {
-    public static async ValueTask CheckAsync(DavContext context)
+    public static async ValueTask CheckAsync(DavRequest context)
     {
         var ifValue = context.Request.Headers["If"].ToString();
         if (ifValue.Length > 0)
@@ -41,7 +41,7 @@ internal static class LockManager
         }
     }
 
-    private static async ValueTask<bool> EvaluateAsync(DavContext context, IfHeader header)
+    private static async ValueTask<bool> EvaluateAsync(DavRequest context, IfHeader header)
     {
         var states = new Dictionary<string, IfResourceState>(StringComparer.Ordinal);
         foreach (var tag in header.Lists.Select(l => l.ResourceTag).OfType<string>().Distinct())
@@ -55,7 +55,7 @@ internal static class LockManager
         return IfEvaluator.Evaluate(header, tag => tag is null ? requestState : states[tag]);
     }
 
-    private static async ValueTask<IfResourceState> StateAsync(DavContext context, DavPath path, IHierarchyItem? item)
+    private static async ValueTask<IfResourceState> StateAsync(DavRequest context, DavPath path, IHierarchyItem? item)
     {
         var tokens = context.Locks is null
             ? []
@@ -64,7 +64,7 @@ internal static class LockManager
         return item is null && tokens.Count == 0 ? IfResourceState.Unmapped : new IfResourceState(etag, tokens);
     }
 
-    private static async ValueTask RequireTokensAsync(DavContext context)
+    private static async ValueTask RequireTokensAsync(DavRequest context)
     {
         var submitted = context.If?.SubmittedTokens ?? new HashSet<string>();
         var path = context.Path;
@@ -108,7 +108,7 @@ internal static class LockManager
 
     /// <summary>The lock checks for writing one more resource in a request that writes several (each file of a form
     /// POST): its own locks and, when it is new, the membership of its folder.</summary>
-    public static async ValueTask RequireWriteAsync(DavContext context, DavPath path, bool creates)
+    public static async ValueTask RequireWriteAsync(DavRequest context, DavPath path, bool creates)
     {
         if (context.Locks is null)
         {
@@ -131,7 +131,7 @@ internal static class LockManager
     /// no token is needed. Anonymous requests never get the exception: without a user, "the lock's owner" means
     /// only "whoever has the token".
     /// </summary>
-    public static async ValueTask RequirePropertyWriteAsync(DavContext context, IReadOnlyCollection<XName> names)
+    public static async ValueTask RequirePropertyWriteAsync(DavRequest context, IReadOnlyCollection<XName> names)
     {
         if (context.Locks is null)
         {
@@ -152,12 +152,12 @@ internal static class LockManager
     }
 
     /// <summary>The authenticated user's name, as locks record it; null when anonymous.</summary>
-    public static string? Principal(DavContext context) =>
+    public static string? Principal(DavRequest context) =>
         context.Http.User.Identity is { IsAuthenticated: true } identity ? identity.Name : null;
 
     private const string MicrosoftNamespace = "urn:schemas-microsoft-com:";
 
-    private static async ValueTask RequireDestinationAsync(DavContext context, IReadOnlySet<string> submitted)
+    private static async ValueTask RequireDestinationAsync(DavRequest context, IReadOnlySet<string> submitted)
     {
         var destination = DestinationHeader.Resolve(context);
         await RequireAsync(context, submitted, destination, tree: true);
@@ -166,7 +166,7 @@ internal static class LockManager
 
     /// <summary>The locks covering <paramref name="path"/> (and, for a tree, those inside it) need a token each:
     /// for every resource, one submitted token among the locks covering it (shared locks share the duty).</summary>
-    private static async ValueTask RequireAsync(DavContext context, IReadOnlySet<string> submitted, DavPath path, bool tree)
+    private static async ValueTask RequireAsync(DavRequest context, IReadOnlySet<string> submitted, DavPath path, bool tree)
     {
         var locks = await context.Locks!.FindAsync(path, tree, context.Now, context.Aborted);
         if (locks.Count == 0)
@@ -186,7 +186,7 @@ internal static class LockManager
     }
 
     /// <summary>Adding or removing a member of a collection with a depth-0 lock needs that lock's token.</summary>
-    private static async ValueTask RequireMembershipAsync(DavContext context, IReadOnlySet<string> submitted, DavPath path)
+    private static async ValueTask RequireMembershipAsync(DavRequest context, IReadOnlySet<string> submitted, DavPath path)
     {
         if (path.IsRoot)
         {
@@ -203,7 +203,7 @@ internal static class LockManager
         }
     }
 
-    private static async ValueTask<LockedException> LockedAsync(DavContext context, DavPath root)
+    private static async ValueTask<LockedException> LockedAsync(DavRequest context, DavPath root)
     {
         var isCollection = (root == context.Path ? context.Item : await context.ResolveAsync(root)) is IFolder;
         return new(StatusCodes.Status423Locked, $"The resource is locked by {root} and its lock token was not submitted.",

@@ -13,7 +13,7 @@ internal static class LockXml
     /// <param name="active">The lock.</param>
     /// <param name="context">The request.</param>
     /// <param name="rootIsCollection">Whether the lock root is a collection (its href ends in '/').</param>
-    public static void WriteActiveLock(XmlWriter xml, ActiveLock active, DavContext context, bool rootIsCollection)
+    public static void WriteActiveLock(XmlWriter xml, ActiveLock active, DavRequest context, bool rootIsCollection)
     {
         xml.WriteStartElement(DavNames.Prefix, "activelock", DavNames.Namespace);
         WriteWrapped(xml, "locktype", "write");

@@ -1,3 +1,4 @@
+using Davit.Engine;
 using System.Xml.Linq;
 using Davit.Storage;
 

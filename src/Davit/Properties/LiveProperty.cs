@@ -16,7 +16,7 @@ internal sealed record LiveProperty(XName Name, Func<IHierarchyItem, LiveContext
 
 /// <summary>What live properties are computed from besides the item: the request, and the locks of the PROPFIND's
 /// scope, fetched once per request rather than once per member.</summary>
-internal sealed record LiveContext(DavContext Request, IReadOnlyList<ActiveLock> Locks)
+internal sealed record LiveContext(DavRequest Request, IReadOnlyList<ActiveLock> Locks)
 {
     public bool Locking => Request.Locks is not null;
 }

@@ -7,7 +7,8 @@ namespace Davit.Storage;
 /// </summary>
 /// <remarks>
 /// Fallback when an item does not implement it: PROPFIND reports no dead properties, and PROPPATCH answers 403 for
-/// every property it names, and OPTIONS leaves PROPPATCH out of Allow.
+/// every property it names, and OPTIONS leaves PROPPATCH out of Allow. Writes take part in the request's unit of
+/// work: a PROPPATCH that also sets the modification time (<see cref="IModificationTime"/>) is all or nothing.
 /// </remarks>
 public interface IDeadProperties
 {
@@ -21,8 +22,9 @@ public interface IDeadProperties
     /// Applies <paramref name="updates"/> in order, all or nothing (RFC 4918 §9.2): if any fails, none takes
     /// effect. Removing a property that does not exist succeeds. Must not change the item's modification time.
     /// </summary>
-    /// <exception cref="DavException">507 when out of space; 403 when a property may not be set. Nothing changed
-    /// in either case; the engine reports the status for every property in the request.</exception>
+    /// <exception cref="StoreException"><see cref="StoreError.InsufficientStorage"/>, or
+    /// <see cref="StoreError.Forbidden"/> when a property may not be set. Nothing changed in either case; the engine
+    /// reports the status for every property in the request.</exception>
     ValueTask UpdatePropertiesAsync(IReadOnlyList<PropertyUpdate> updates, CancellationToken cancellationToken);
 }
 

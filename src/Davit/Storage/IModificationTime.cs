@@ -13,6 +13,8 @@ public interface IModificationTime
     /// content. The ETag may change (it must never stay the same across a content change; changing without one
     /// is allowed).
     /// </summary>
-    /// <exception cref="DavException">403 when the time may not be set.</exception>
+    /// <remarks>Takes part in the request's unit of work: when the unit of work is rolled back (a PROPPATCH whose
+    /// dead properties could not be saved), the time is put back.</remarks>
+    /// <exception cref="StoreException"><see cref="StoreError.Forbidden"/> when the time may not be set.</exception>
     ValueTask SetModifiedAsync(DateTimeOffset modifiedUtc, CancellationToken cancellationToken);
 }

@@ -1,7 +1,7 @@
 namespace Davit.Uploads;
 
 /// <summary>
-/// An upload in progress as the seed's clients see it: what the upload-progress REPORT answers and what
+/// An upload in progress as IT Hit's clients see it: what the upload-progress REPORT answers and what
 /// CANCELUPLOAD cancels. The engine provides it for every store from its upload sessions; a store that does
 /// uploads its own way can implement it (and <see cref="IUploadProgress"/>) on its items instead.
 /// </summary>

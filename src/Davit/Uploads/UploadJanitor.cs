@@ -8,7 +8,8 @@ using Microsoft.Extensions.Options;
 namespace Davit.Uploads;
 
 /// <summary>Reclaims the space of uploads that went stale (<see cref="DavOptions.UploadExpiration"/>), every
-/// <see cref="DavOptions.UploadCleanupInterval"/>, in the session store the engine uses.</summary>
+/// <see cref="DavOptions.UploadCleanupInterval"/>, in the session store the engine uses. Several servers sharing one
+/// store may all run it: the session store's <see cref="IUploadSessionStore.DeleteExpiredAsync"/> is safe for that.</summary>
 internal sealed class UploadJanitor(IServiceProvider services, IOptions<DavOptions> options, TimeProvider time, ILogger<UploadJanitor> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -38,7 +39,12 @@ internal sealed class UploadJanitor(IServiceProvider services, IOptions<DavOptio
     {
         using var scope = services.CreateScope();
         var store = scope.ServiceProvider.GetService<IDavStore>();
-        var sessions = store as IUploadSessionStore ?? scope.ServiceProvider.GetRequiredService<IUploadSessionStore>();
+        var sessions = store as IUploadSessionStore ?? scope.ServiceProvider.GetService<IUploadSessionStore>();
+        if (sessions is null)
+        {
+            return 0;
+        }
+
         var expired = await sessions.DeleteExpiredAsync(time.GetUtcNow(), cancellationToken);
         if (expired.Count > 0 && logger.IsEnabled(LogLevel.Information))
         {

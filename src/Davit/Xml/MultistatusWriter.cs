@@ -1,5 +1,6 @@
 using System.Text;
 using System.Xml;
+using System.Xml.Linq;
 using Davit.Engine;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
@@ -23,12 +24,12 @@ internal sealed class MultistatusWriter : IDisposable
         NamespaceHandling = NamespaceHandling.OmitDuplicates,
     };
 
-    private readonly DavContext context;
+    private readonly DavRequest request;
     private readonly MemoryStream buffer = new();
 
-    private MultistatusWriter(DavContext context)
+    private MultistatusWriter(DavRequest request)
     {
-        this.context = context;
+        this.request = request;
         Xml = XmlWriter.Create(buffer, Settings);
     }
 
@@ -36,11 +37,11 @@ internal sealed class MultistatusWriter : IDisposable
     public XmlWriter Xml { get; }
 
     /// <summary>Sets the 207 status and headers and opens the multistatus element.</summary>
-    public static MultistatusWriter Start(DavContext context)
+    public static MultistatusWriter Start(DavRequest request)
     {
-        context.Response.StatusCode = StatusCodes.Status207MultiStatus;
-        context.Response.ContentType = "application/xml; charset=utf-8";
-        var writer = new MultistatusWriter(context);
+        request.Response.StatusCode = StatusCodes.Status207MultiStatus;
+        request.Response.ContentType = "application/xml; charset=utf-8";
+        var writer = new MultistatusWriter(request);
         writer.Xml.WriteStartDocument();
         writer.Xml.WriteStartElement(DavNames.Prefix, "multistatus", DavNames.Namespace);
         return writer;
@@ -60,6 +61,58 @@ internal sealed class MultistatusWriter : IDisposable
         WriteHref(href);
         WriteStatus(statusCode);
         Xml.WriteEndElement();
+    }
+
+    /// <summary>Opens &lt;D:response&gt; with its &lt;D:href&gt;; close it with <see cref="EndResponse"/>.</summary>
+    public void BeginResponse(string href)
+    {
+        Xml.WriteStartElement(DavNames.Prefix, "response", DavNames.Namespace);
+        WriteHref(href);
+    }
+
+    /// <summary>Closes the &lt;D:response&gt; opened by <see cref="BeginResponse"/>.</summary>
+    public void EndResponse() => Xml.WriteEndElement();
+
+    /// <summary>Opens &lt;D:propstat&gt;&lt;D:prop&gt;; close them with <see cref="EndPropstat"/>.</summary>
+    public void BeginPropstat()
+    {
+        Xml.WriteStartElement(DavNames.Prefix, "propstat", DavNames.Namespace);
+        Xml.WriteStartElement(DavNames.Prefix, "prop", DavNames.Namespace);
+    }
+
+    /// <summary>Closes &lt;D:prop&gt;, writes the propstat's status, and closes &lt;D:propstat&gt;.</summary>
+    public void EndPropstat(int statusCode)
+    {
+        Xml.WriteEndElement();
+        WriteStatus(statusCode);
+        Xml.WriteEndElement();
+    }
+
+    /// <summary>Writes an empty property element (a property name without its value).</summary>
+    public void WriteEmptyProperty(XName name)
+    {
+        if (name.Namespace == DavNames.Dav)
+        {
+            Xml.WriteStartElement(DavNames.Prefix, name.LocalName, DavNames.Namespace);
+        }
+        else
+        {
+            Xml.WriteStartElement(name.LocalName, name.NamespaceName);
+        }
+
+        Xml.WriteEndElement();
+    }
+
+    /// <summary>Writes one propstat holding the names of <paramref name="names"/>, with <paramref name="statusCode"/>.</summary>
+    public void WritePropstat(IEnumerable<XName> names, int statusCode)
+    {
+        BeginPropstat();
+        foreach (var name in names)
+        {
+            WriteEmptyProperty(name);
+        }
+
+        EndPropstat(statusCode);
     }
 
     /// <summary>Sends what has been written so far once enough has accumulated.</summary>
@@ -95,8 +148,8 @@ internal sealed class MultistatusWriter : IDisposable
             return;
         }
 
-        await context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.Aborted);
-        context.BytesSent += buffer.Length;
+        await request.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), request.Aborted);
+        request.BytesSent += buffer.Length;
         buffer.SetLength(0);
     }
 }

@@ -28,7 +28,7 @@ internal static class XmlRequestReader
     /// Parses the body, or returns null when there is none. 400 for XML that is not well-formed (RFC 4918 §8.3),
     /// including a prefix bound to the empty namespace; 413 when the body is larger than the cap.
     /// </summary>
-    public static async ValueTask<XDocument?> ReadAsync(DavContext context)
+    public static async ValueTask<XDocument?> ReadAsync(DavRequest context)
     {
         var request = context.Request;
         if (!MayHaveBody(request))

@@ -16,12 +16,10 @@ namespace Davit.Conformance.Http;
 public sealed class DavTestServer : IAsyncDisposable
 {
     private readonly WebApplication app;
-    private readonly string uploadsFolder;
 
-    private DavTestServer(WebApplication app, Uri root, string prefix, string uploadsFolder)
+    private DavTestServer(WebApplication app, Uri root, string prefix)
     {
         this.app = app;
-        this.uploadsFolder = uploadsFolder;
         Root = root;
         Prefix = prefix;
         Client = new HttpClient { BaseAddress = root, Timeout = TimeSpan.FromSeconds(60) };
@@ -52,13 +50,7 @@ public sealed class DavTestServer : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        // Upload sessions are keyed by path: every server gets its own folder so parallel tests never share one.
-        var uploadsFolder = Directory.CreateTempSubdirectory("davit-test-uploads-").FullName;
-        builder.Services.AddWebDav(o =>
-        {
-            o.UploadsFolder = uploadsFolder;
-            configure?.Invoke(o);
-        }).AddStore(store);
+        builder.Services.AddWebDav(o => configure?.Invoke(o)).AddStore(store);
         services?.Invoke(builder.Services);
         var app = builder.Build();
         var mapped = app.MapWebDav(prefix);
@@ -67,7 +59,7 @@ public sealed class DavTestServer : IAsyncDisposable
         var address = new Uri(app.Urls.First());
         var trimmed = "/" + prefix.Trim('/');
         var normalized = trimmed == "/" ? string.Empty : trimmed;
-        return new DavTestServer(app, new Uri(address, normalized + "/"), normalized, uploadsFolder);
+        return new DavTestServer(app, new Uri(address, normalized + "/"), normalized);
     }
 
     /// <summary>An absolute URL for a path below the root given in its encoded form ("a/b%20c").</summary>
@@ -115,13 +107,5 @@ public sealed class DavTestServer : IAsyncDisposable
         Client.Dispose();
         await app.StopAsync();
         await app.DisposeAsync();
-        try
-        {
-            Directory.Delete(uploadsFolder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A session file still held by a request the server was aborting: the OS cleans temp folders.
-        }
     }
 }

@@ -55,7 +55,7 @@ public sealed class NativeUploadProgressTests
 
     private sealed class NativeStore(NativeUpload upload) : IDavStore
     {
-        public ValueTask<IHierarchyItem?> GetHierarchyItemAsync(DavPath path, DavRequestContext context, CancellationToken cancellationToken) =>
+        public ValueTask<IHierarchyItem?> GetHierarchyItemAsync(DavPath path, StoreContext context, CancellationToken cancellationToken) =>
             ValueTask.FromResult<IHierarchyItem?>(path.IsRoot || path == upload.Path ? new Item(path, upload) : null);
     }
 
@@ -73,20 +73,15 @@ public sealed class NativeUploadProgressTests
         public ValueTask<IReadOnlyList<IResumableUpload>> GetUploadProgressAsync(CancellationToken cancellationToken) =>
             ValueTask.FromResult<IReadOnlyList<IResumableUpload>>([upload]);
 
-        public async IAsyncEnumerable<IHierarchyItem> GetChildrenAsync(IReadOnlyCollection<XName> requestedProperties, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-        {
-            await Task.CompletedTask;
-            yield break;
-        }
+        public IAsyncEnumerable<IHierarchyItem> GetChildrenAsync(PropertySelection properties, CancellationToken cancellationToken) =>
+            AsyncEnumerable.Empty<IHierarchyItem>();
 
-        public ValueTask<IFile> CreateFileAsync(string name, Stream content, string? contentType, long totalLength, CancellationToken cancellationToken) => throw new DavException(403);
+        public ValueTask<IFile> CreateFileAsync(string name, FileContent content, CancellationToken cancellationToken) =>
+            throw new StoreException(StoreError.Forbidden);
 
-        public ValueTask<IFolder> CreateFolderAsync(string name, CancellationToken cancellationToken) => throw new DavException(403);
+        public ValueTask<IFolder> CreateFolderAsync(string name, CancellationToken cancellationToken) =>
+            throw new StoreException(StoreError.Forbidden);
 
-        public ValueTask CopyToAsync(IFolder destinationFolder, string destinationName, bool deep, MultistatusErrors errors, CancellationToken cancellationToken) => throw new DavException(403);
-
-        public ValueTask MoveToAsync(IFolder destinationFolder, string destinationName, MultistatusErrors errors, CancellationToken cancellationToken) => throw new DavException(403);
-
-        public ValueTask DeleteAsync(MultistatusErrors errors, CancellationToken cancellationToken) => throw new DavException(403);
+        public ValueTask DeleteAsync(CancellationToken cancellationToken) => throw new StoreException(StoreError.Forbidden);
     }
 }

@@ -10,7 +10,7 @@ public sealed class PreconditionsTests
     private static readonly DateTimeOffset Now = Modified.AddHours(1);
     private static readonly FakeFile File = new("abc", Modified);
 
-    private static PreconditionResult Evaluate(string method, IHierarchyItem? item, params (string Name, string Value)[] headers)
+    private static PreconditionResult Evaluate(string method, FakeFile? item, params (string Name, string Value)[] headers)
     {
         var context = new DefaultHttpContext();
         context.Request.Method = method;
@@ -19,7 +19,7 @@ public sealed class PreconditionsTests
             context.Request.Headers[name] = value;
         }
 
-        return Preconditions.Evaluate(context.Request, item, Now);
+        return Preconditions.Evaluate(context.Request, item is not null, item?.ETag, item?.ModifiedUtc, Now);
     }
 
     [Theory]
@@ -112,30 +112,18 @@ public sealed class PreconditionsTests
         Assert.False(Preconditions.IfRangeMatches(context.Request, File, Modified.AddMilliseconds(500)));
     }
 
-    private sealed class FakeFile(string etag, DateTimeOffset modified) : IFile
+    private sealed class FakeFile(string etag, DateTimeOffset modified) : IContentReader
     {
-        public string Name => "f.txt";
+        public long Length => 3;
 
-        public DavPath Path => DavPath.Parse("f.txt");
-
-        public DateTimeOffset CreatedUtc => modified;
+        public string ETag => etag;
 
         public DateTimeOffset ModifiedUtc => modified;
 
         public string ContentType => "text/plain";
 
-        public long ContentLength => 3;
-
-        public string ETag => etag;
-
-        public ValueTask CopyToAsync(IFolder destinationFolder, string destinationName, bool deep, MultistatusErrors errors, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public ValueTask MoveToAsync(IFolder destinationFolder, string destinationName, MultistatusErrors errors, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public ValueTask DeleteAsync(MultistatusErrors errors, CancellationToken cancellationToken) => throw new NotSupportedException();
-
         public ValueTask ReadAsync(Stream output, long offset, long count, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public ValueTask WriteAsync(Stream content, string? contentType, long startIndex, long totalLength, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

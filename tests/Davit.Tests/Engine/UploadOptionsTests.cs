@@ -1,3 +1,4 @@
+using Davit.Storage;
 using System.Net;
 using System.Text;
 using Davit.Conformance;
@@ -46,17 +47,15 @@ public sealed class UploadOptionsTests
     public async Task Stale_Uploads_Expire_And_Their_Space_Is_Reclaimed()
     {
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        string? folder = null;
+        var store = new InMemoryStore(clock);
         await using var server = await DavTestServer.StartAsync(
-            new InMemoryStore(),
-            configure: o =>
-            {
-                o.UploadExpiration = TimeSpan.FromHours(1);
-                folder = o.UploadsFolder;
-            },
+            store,
+            configure: o => o.UploadExpiration = TimeSpan.FromHours(1),
             services: s => s.AddSingleton<TimeProvider>(clock));
         Assert.Equal((HttpStatusCode)308, (await server.Client.SendAsync(Segment("stale.bin", "12345", 0, "100"))).StatusCode);
-        Assert.NotEmpty(Directory.GetFiles(folder!));
+
+        // Seen from before any expiry, so that what the store still keeps shows, expired or not.
+        Assert.Single(await store.ListAsync(DavPath.Root, DateTimeOffset.MinValue, CancellationToken.None));
 
         clock.Advance(TimeSpan.FromMinutes(59));
         Assert.Equal(HttpStatusCode.MultiStatus, (await server.Client.SendAsync("REPORT", "stale.bin", "<i:upload-progress xmlns:i=\"ithit\"/>")).StatusCode);
@@ -66,6 +65,6 @@ public sealed class UploadOptionsTests
 
         var janitor = server.Services.GetServices<IHostedService>().OfType<UploadJanitor>().Single();
         Assert.Equal(1, await janitor.SweepAsync(CancellationToken.None));
-        Assert.Empty(Directory.GetFiles(folder!));
+        Assert.Empty(await store.ListAsync(DavPath.Root, DateTimeOffset.MinValue, CancellationToken.None));
     }
 }

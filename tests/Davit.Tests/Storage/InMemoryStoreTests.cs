@@ -19,15 +19,6 @@ public sealed class InMemoryStoreTests
     }
 
     [Fact]
-    public async Task Files_Are_Not_Physical_Files()
-    {
-        var file = await store.CreateFileAsync("a.txt", TestBytes.Utf8("a"));
-
-        Assert.IsNotAssignableFrom<IPhysicalFile>(file);
-        Assert.IsNotAssignableFrom<IPhysicalFile>(await store.GetFileAsync("a.txt"));
-    }
-
-    [Fact]
     public async Task Children_Are_Listed_In_Ordinal_Name_Order()
     {
         string[] names = ["b", "B", "a", "\u00E9", "e\u0301", "Z", "_", "a b", "10", "9"];
@@ -48,7 +39,7 @@ public sealed class InMemoryStoreTests
         await store.CreateFileAsync("b", TestBytes.Utf8("b"));
         var seen = new List<string>();
 
-        await foreach (var item in (await store.GetFolderAsync("")).GetChildrenAsync([], CancellationToken.None))
+        await foreach (var item in (await store.GetFolderAsync("")).GetChildrenAsync(PropertySelection.None, CancellationToken.None))
         {
             seen.Add(item.Name);
             await store.CreateFileAsync("c" + seen.Count, TestBytes.Utf8("added while listing"));
@@ -121,26 +112,30 @@ public sealed class InMemoryStoreTests
         var file = await store.CreateFileAsync("a.txt", TestBytes.Utf8("a"));
         var root = await store.GetFolderAsync("");
 
-        await file.CopyToAsync(root, "copy.txt", deep: true, new MultistatusErrors(), CancellationToken.None);
-        await file.MoveToAsync(root, "moved.txt", new MultistatusErrors(), CancellationToken.None);
+        await StoreTrees.CopyAsync(file, root, "copy.txt", true, null, new TreeErrors(), CancellationToken.None);
+        await StoreTrees.MoveAsync(file, root, "moved.txt", null, new TreeErrors(), CancellationToken.None);
 
         Assert.NotEqual(file.ETag, (await store.GetFileAsync("copy.txt")).ETag);
         Assert.Equal(file.ETag, (await store.GetFileAsync("moved.txt")).ETag);
     }
 
     [Fact]
-    public async Task A_Resolved_File_Keeps_Describing_And_Reading_The_Version_It_Was_Resolved_With()
+    public async Task A_Resolved_File_Keeps_Describing_Its_Version_And_An_Open_Reader_Keeps_Reading_It()
     {
         await store.CreateFileAsync("a.txt", TestBytes.Utf8("old content"));
-        var reader = await store.GetFileAsync("a.txt");
-        var etag = reader.ETag;
+        var resolved = await store.GetFileAsync("a.txt");
+        var etag = resolved.ETag;
+        await using var reader = await resolved.OpenReadAsync(CancellationToken.None);
 
         await (await store.GetFileAsync("a.txt")).WriteBytesAsync(TestBytes.Utf8("new"));
 
+        Assert.Equal(etag, resolved.ETag);
+        Assert.Equal(11, resolved.ContentLength);
         Assert.Equal(etag, reader.ETag);
-        Assert.Equal(11, reader.ContentLength);
-        BytesAssert.Equal(TestBytes.Utf8("old content"), await reader.ReadAllBytesAsync());
-        BytesAssert.Equal(TestBytes.Utf8("new"), await store.ReadFileAsync("a.txt"));
+        using var old = new MemoryStream();
+        await reader.ReadAsync(old, 0, reader.Length, CancellationToken.None);
+        BytesAssert.Equal(TestBytes.Utf8("old content"), old.ToArray());
+        BytesAssert.Equal(TestBytes.Utf8("new"), await resolved.ReadAllBytesAsync());
     }
 
     [Fact]
@@ -149,20 +144,18 @@ public sealed class InMemoryStoreTests
         var file = await store.CreateFileAsync("a.txt", TestBytes.Utf8("a"));
         await store.CreateFolderAsync("f");
 
-        await file.MoveToAsync(await store.GetFolderAsync("f"), "b.txt", new MultistatusErrors(), CancellationToken.None);
+        await StoreTrees.MoveAsync(file, await store.GetFolderAsync("f"), "b.txt", null, new TreeErrors(), CancellationToken.None);
         await file.WriteBytesAsync(TestBytes.Utf8("written after the move"));
 
         BytesAssert.Equal(TestBytes.Utf8("written after the move"), await store.ReadFileAsync("f/b.txt"));
     }
 
     [Fact]
-    public async Task Client_Content_Type_Is_Kept_By_Partial_Writes_And_Dropped_By_A_Whole_Rewrite_Without_One()
+    public async Task Client_Content_Type_Is_Kept_And_Dropped_By_A_Rewrite_Without_One()
     {
         var root = await store.GetFolderAsync("");
-        var file = await root.CreateFileAsync("a.txt", new MemoryStream(TestBytes.Utf8("a")), "application/x-custom", 1, CancellationToken.None);
+        var file = await root.CreateFileAsync("a.txt", FileContent.FromStream(new MemoryStream(TestBytes.Utf8("a")), 1, "application/x-custom"), CancellationToken.None);
         Assert.Equal("application/x-custom", file.ContentType);
-
-        await file.WriteBytesAsync(TestBytes.Utf8("b"), startIndex: 1);
         Assert.Equal("application/x-custom", (await store.GetFileAsync("a.txt")).ContentType);
 
         await file.WriteBytesAsync(TestBytes.Utf8("c"));
@@ -173,22 +166,22 @@ public sealed class InMemoryStoreTests
     public async Task Operations_On_A_Deleted_Item_Throw_404()
     {
         var file = await store.CreateFileAsync("a.txt", TestBytes.Utf8("a"));
-        await (await store.GetFileAsync("a.txt")).DeleteAsync(new MultistatusErrors(), CancellationToken.None);
+        await StoreTrees.DeleteAsync((await store.GetFileAsync("a.txt")), new TreeErrors(), CancellationToken.None);
 
-        await AssertStatusAsync(404, async () => await file.WriteBytesAsync(TestBytes.Utf8("b")));
-        await AssertStatusAsync(404, async () => await file.SetPropertiesAsync(new XElement(Color, "red")));
-        await AssertStatusAsync(404, async () => await file.DeleteAsync(new MultistatusErrors(), CancellationToken.None));
+        await AssertErrorAsync(StoreError.NotFound, async () => await file.WriteBytesAsync(TestBytes.Utf8("b")));
+        await AssertErrorAsync(StoreError.NotFound, async () => await file.SetPropertiesAsync(new XElement(Color, "red")));
+        await AssertErrorAsync(StoreError.NotFound, async () => await StoreTrees.DeleteAsync(file, new TreeErrors(), CancellationToken.None));
         Assert.Null(await store.GetAsync("a.txt"));
     }
 
     [Fact]
-    public async Task Creating_In_A_Deleted_Folder_Throws_409()
+    public async Task Creating_In_A_Deleted_Folder_Reports_It_Gone()
     {
         var folder = await store.CreateFolderAsync("f");
-        await (await store.GetFolderAsync("f")).DeleteAsync(new MultistatusErrors(), CancellationToken.None);
+        await StoreTrees.DeleteAsync((await store.GetFolderAsync("f")), new TreeErrors(), CancellationToken.None);
 
-        await AssertStatusAsync(409, async () => await folder.CreateFolderAsync("g", CancellationToken.None));
-        await AssertStatusAsync(409, async () => await folder.CreateFileAsync("a", Stream.Null, null, 0, CancellationToken.None));
+        await AssertErrorAsync(StoreError.NotFound, async () => await folder.CreateFolderAsync("g", CancellationToken.None));
+        await AssertErrorAsync(StoreError.NotFound, async () => await folder.CreateFileAsync("a", FileContent.FromStream(Stream.Null, 0, null), CancellationToken.None));
     }
 
     [Fact]
@@ -197,30 +190,34 @@ public sealed class InMemoryStoreTests
         var folder = await store.CreateFolderAsync("f");
         var inner = await store.CreateFolderAsync("f/inner");
 
-        await AssertStatusAsync(403, async () => await folder.CopyToAsync(inner, "loop", deep: true, new MultistatusErrors(), CancellationToken.None));
-        await AssertStatusAsync(403, async () => await folder.MoveToAsync(inner, "loop", new MultistatusErrors(), CancellationToken.None));
+        await AssertErrorAsync(StoreError.Forbidden, async () => await StoreTrees.CopyAsync(folder, inner, "loop", true, null, new TreeErrors(), CancellationToken.None));
+        await AssertErrorAsync(StoreError.Forbidden, async () => await StoreTrees.MoveAsync(folder, inner, "loop", null, new TreeErrors(), CancellationToken.None));
         Assert.Equal(["inner"], await (await store.GetFolderAsync("f")).ListNamesAsync());
     }
 
     [Fact]
-    public async Task Copy_Or_Move_Onto_An_Existing_Name_Throws_412()
+    public async Task Copy_Or_Move_Onto_An_Existing_Name_Without_Replacing_Reports_It_Exists()
     {
         var file = await store.CreateFileAsync("a.txt", TestBytes.Utf8("a"));
         await store.CreateFileAsync("b.txt", TestBytes.Utf8("b"));
         var root = await store.GetFolderAsync("");
 
-        await AssertStatusAsync(412, async () => await file.CopyToAsync(root, "b.txt", deep: true, new MultistatusErrors(), CancellationToken.None));
-        await AssertStatusAsync(412, async () => await file.MoveToAsync(root, "b.txt", new MultistatusErrors(), CancellationToken.None));
+        await AssertErrorAsync(StoreError.AlreadyExists, async () => await StoreTrees.CopyAsync(file, root, "b.txt", true, null, new TreeErrors(), CancellationToken.None));
+        await AssertErrorAsync(StoreError.AlreadyExists, async () => await StoreTrees.MoveAsync(file, root, "b.txt", null, new TreeErrors(), CancellationToken.None));
         BytesAssert.Equal(TestBytes.Utf8("b"), await store.ReadFileAsync("b.txt"));
     }
 
     [Fact]
-    public async Task Copy_To_A_Folder_Of_Another_Store_Throws_403()
+    public async Task Copy_To_A_Folder_Of_Another_Store_Goes_Through_The_Primitives()
     {
         var file = await store.CreateFileAsync("a.txt", TestBytes.Utf8("a"));
-        var elsewhere = await new InMemoryStore().GetFolderAsync("");
+        await file.SetPropertiesAsync(new XElement(Color, "red"));
+        var other = new InMemoryStore();
 
-        await AssertStatusAsync(403, async () => await file.CopyToAsync(elsewhere, "a.txt", deep: true, new MultistatusErrors(), CancellationToken.None));
+        await StoreTrees.CopyAsync(file, await other.GetFolderAsync(""), "a.txt", true, null, new TreeErrors(), CancellationToken.None);
+
+        BytesAssert.Equal(TestBytes.Utf8("a"), await other.ReadFileAsync("a.txt"));
+        Assert.Equal("red", (await (await other.GetFileAsync("a.txt")).GetPropertyAsync(Color))!.Element.Value);
     }
 
     [Fact]
@@ -229,12 +226,12 @@ public sealed class InMemoryStoreTests
         await store.CreateFolderAsync("f");
         var root = await store.GetFolderAsync("");
 
-        await AssertStatusAsync(403, async () => await root.MoveToAsync(await store.GetFolderAsync("f"), "root", new MultistatusErrors(), CancellationToken.None));
+        await AssertErrorAsync(StoreError.Forbidden, async () => await StoreTrees.MoveAsync(root, await store.GetFolderAsync("f"), "root", null, new TreeErrors(), CancellationToken.None));
     }
 
-    private static async Task AssertStatusAsync(int statusCode, Func<Task> action)
+    private static async Task AssertErrorAsync(StoreError error, Func<Task> action)
     {
-        var exception = await Assert.ThrowsAnyAsync<DavException>(action);
-        Assert.Equal(statusCode, exception.StatusCode);
+        var exception = await Assert.ThrowsAnyAsync<StoreException>(action);
+        Assert.Equal(error, exception.Error);
     }
 }

@@ -11,19 +11,30 @@ namespace Davit.Engine.Methods;
 /// <summary>
 /// Sends a file's content for GET and HEAD: whole (200), one range (206), several ranges (206
 /// multipart/byteranges, streamed part by part), or 416 (RFC 9110 §14, §15.3.7, §15.5.17). Every byte goes
-/// through <see cref="IContent.ReadAsync"/> with an offset and a count, or straight from the disk for a
-/// physical file, so any store gets ranges and nothing is ever assembled in memory.
+/// through <see cref="IContentReader.ReadAsync"/> with an offset and a count, so any store gets ranges and nothing
+/// is ever assembled in memory. The conditional headers, the validators and the bytes all come from one open version,
+/// so an answer never mixes two versions of a file that is written meanwhile.
 /// </summary>
 internal static class ContentSender
 {
-    public static async ValueTask SendAsync(DavContext context, IFile file, DateTimeOffset now)
+    public static async ValueTask SendAsync(DavRequest context, string name, IContentReader file, DateTimeOffset now)
     {
         var request = context.Request;
         var response = context.Response;
-        var length = file.ContentLength;
+        var length = file.Length;
+        switch (Preconditions.Evaluate(request, true, file.ETag, file.ModifiedUtc, now))
+        {
+            case PreconditionResult.Failed:
+                throw new DavException(StatusCodes.Status412PreconditionFailed, "A conditional request header did not hold.");
+            case PreconditionResult.NotModified:
+                response.StatusCode = StatusCodes.Status304NotModified;
+                WriteValidators(response, file);
+                return;
+        }
+
         WriteValidators(response, file);
         response.Headers.AcceptRanges = "bytes";
-        response.Headers.ContentDisposition = Disposition(request, file.Name);
+        response.Headers.ContentDisposition = Disposition(request, name);
 
         var selection = HttpMethods.IsGet(request.Method) && Preconditions.IfRangeMatches(request, file, now)
             ? ByteRanges.Select(request.Headers.Range.ToString(), length)
@@ -61,7 +72,7 @@ internal static class ContentSender
     }
 
     /// <summary>ETag and Last-Modified, sent with 200, 206 and 304 alike (RFC 9110 §15.3.7, §15.4.5).</summary>
-    public static void WriteValidators(HttpResponse response, IFile file)
+    public static void WriteValidators(HttpResponse response, IContentReader file)
     {
         response.Headers.ETag = LiveProperties.QuoteETag(file.ETag);
         response.Headers.LastModified = LiveProperties.FormatHttpDate(file.ModifiedUtc);
@@ -75,10 +86,10 @@ internal static class ContentSender
         return value.ToString();
     }
 
-    private static async ValueTask SendMultipartAsync(DavContext context, IFile file, IReadOnlyList<ByteRange> ranges)
+    private static async ValueTask SendMultipartAsync(DavRequest context, IContentReader file, IReadOnlyList<ByteRange> ranges)
     {
         var response = context.Response;
-        var length = file.ContentLength;
+        var length = file.Length;
         var boundary = "davit-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
         var heads = ranges.Select((r, i) => Encoding.ASCII.GetBytes(
             $"{(i == 0 ? string.Empty : "\r\n")}--{boundary}\r\nContent-Type: {file.ContentType}\r\nContent-Range: {r.ContentRange(length)}\r\n\r\n")).ToList();
@@ -98,29 +109,14 @@ internal static class ContentSender
         context.BytesSent += tail.Length;
     }
 
-    private static async ValueTask CopyAsync(DavContext context, IFile file, long offset, long count)
+    private static async ValueTask CopyAsync(DavRequest context, IContentReader file, long offset, long count)
     {
         if (count == 0)
         {
             return;
         }
 
-        if (file is IPhysicalFile { PhysicalPath: { } path })
-        {
-            if (context.Options.UseHostSendFile)
-            {
-                await context.Response.SendFileAsync(path, offset, count, context.Aborted);
-            }
-            else
-            {
-                await PhysicalCopy.SendAsync(context.Response, path, offset, count, context.Aborted);
-            }
-        }
-        else
-        {
-            await file.ReadAsync(context.Response.Body, offset, count, context.Aborted);
-        }
-
+        await file.ReadAsync(context.Response.Body, offset, count, context.Aborted);
         context.BytesSent += count;
     }
 }

@@ -8,73 +8,79 @@ namespace Davit.Engine.Methods;
 /// COPY and MOVE (RFC 4918 §9.8, §9.9). Statuses: 201 new destination, 204 replaced destination, 207 some
 /// members failed, 400 bad Depth/Overwrite/Destination, 403 source and destination overlap, 404 no source,
 /// 409 destination parent missing, 412 Overwrite: F and the destination exists, 502 destination outside this
-/// WebDAV mount.
+/// WebDAV mount. A destination that is replaced is gone only once the copy or move succeeded.
 /// </summary>
-internal sealed class CopyMoveHandler : IMethodHandler
+internal sealed class CopyMoveHandler : IWriteHandler
 {
-    public async ValueTask HandleAsync(DavContext context)
+    public int? StatusFor(StoreError error) => error == StoreError.AlreadyExists ? StatusCodes.Status412PreconditionFailed : null;
+
+    public ValueTask<DavResult?> PrepareAsync(DavRequest request)
     {
-        var isMove = context.Request.Method == "MOVE";
-        var source = context.Item ?? throw new DavException(StatusCodes.Status404NotFound, "Nothing is mapped at this URL.");
-        var destination = DestinationHeader.Resolve(context);
-        var deep = ReadDepth(context, source, isMove);
-        if (!DavHeaders.TryParseOverwrite(context.Request.Headers["Overwrite"], out var overwrite))
+        Read(request);
+        return ValueTask.FromResult<DavResult?>(null);
+    }
+
+    public async ValueTask<DavResult> ApplyAsync(DavRequest request)
+    {
+        var isMove = request.Request.Method == "MOVE";
+        var (source, destination, deep, overwrite) = Read(request);
+        var destinationFolder = await Parents.RequireAsync(request, destination);
+        var existing = await request.ResolveAsync(destination);
+        if (existing is not null && !overwrite)
+        {
+            throw new DavException(StatusCodes.Status412PreconditionFailed, "Overwrite: F and the destination exists.");
+        }
+
+        var errors = new TreeErrors();
+        if (isMove)
+        {
+            await StoreTrees.MoveAsync(source, destinationFolder, destination.Name, existing, errors, request.Aborted);
+        }
+        else
+        {
+            await StoreTrees.CopyAsync(source, destinationFolder, destination.Name, deep, existing, errors, request.Aborted);
+        }
+
+        if (errors.HasErrors)
+        {
+            return MemberErrors.Result(errors);
+        }
+
+        if (request.Locks is { } locks)
+        {
+            // RFC 4918 §7.7, §9.9.4: locks do not travel with a moved resource, and a replaced one loses its own.
+            if (existing is not null)
+            {
+                await locks.RemoveTreeAsync(destination, request.Aborted);
+            }
+
+            if (isMove)
+            {
+                await locks.RemoveTreeAsync(source.Path, request.Aborted);
+            }
+        }
+
+        return DavResult.Status(existing is null ? StatusCodes.Status201Created : StatusCodes.Status204NoContent);
+    }
+
+    private static (IHierarchyItem Source, DavPath Destination, bool Deep, bool Overwrite) Read(DavRequest request)
+    {
+        var isMove = request.Request.Method == "MOVE";
+        var source = request.Item ?? throw new DavException(StatusCodes.Status404NotFound, "Nothing is mapped at this URL.");
+        var destination = DestinationHeader.Resolve(request);
+        var deep = ReadDepth(request, source, isMove);
+        if (!DavHeaders.TryParseOverwrite(request.Request.Headers["Overwrite"], out var overwrite))
         {
             throw new DavException(StatusCodes.Status400BadRequest, "The Overwrite header must be T or F.");
         }
 
         CheckOverlap(source, destination, deep || isMove);
-        var destinationFolder = await Parents.RequireAsync(context, destination);
-        var existing = await context.ResolveAsync(destination);
-        var errors = new MultistatusErrors();
-        if (existing is not null)
-        {
-            if (!overwrite)
-            {
-                throw new DavException(StatusCodes.Status412PreconditionFailed, "Overwrite: F and the destination exists.");
-            }
-
-            // RFC 4918 §9.8.4, §9.9.3: the destination is deleted first, so members never merge.
-            await existing.DeleteAsync(errors, context.Aborted);
-            if (errors.HasErrors)
-            {
-                await MemberErrors.WriteAsync(context, errors);
-                return;
-            }
-
-            await RemoveLocksAsync(context, destination);
-        }
-
-        if (isMove)
-        {
-            await source.MoveToAsync(destinationFolder, destination.Name, errors, context.Aborted);
-
-            // RFC 4918 §7.7, §9.9.4: locks do not travel with a moved resource.
-            if (!errors.HasErrors)
-            {
-                await RemoveLocksAsync(context, source.Path);
-            }
-        }
-        else
-        {
-            await source.CopyToAsync(destinationFolder, destination.Name, deep, errors, context.Aborted);
-        }
-
-        if (errors.HasErrors)
-        {
-            await MemberErrors.WriteAsync(context, errors);
-            return;
-        }
-
-        context.Response.StatusCode = existing is null ? StatusCodes.Status201Created : StatusCodes.Status204NoContent;
+        return (source, destination, deep, overwrite);
     }
 
-    private static ValueTask RemoveLocksAsync(DavContext context, DavPath path) =>
-        context.Locks?.RemoveTreeAsync(path, context.Aborted) ?? ValueTask.CompletedTask;
-
-    private static bool ReadDepth(DavContext context, IHierarchyItem source, bool isMove)
+    private static bool ReadDepth(DavRequest request, IHierarchyItem source, bool isMove)
     {
-        if (!DavHeaders.TryParseDepth(context.Request.Headers["Depth"], Depth.Infinity, out var depth) || depth == Depth.One)
+        if (!DavHeaders.TryParseDepth(request.Request.Headers["Depth"], Depth.Infinity, out var depth) || depth == Depth.One)
         {
             throw new DavException(StatusCodes.Status400BadRequest, "Depth must be 0 or infinity.");
         }

@@ -6,41 +6,56 @@ namespace Davit.Engine.Methods;
 
 /// <summary>
 /// DELETE (RFC 4918 §9.6): the whole tree. 204 when everything went, 207 listing only the members that could
-/// not be deleted, 404 when nothing is mapped, 400 for a Depth other than infinity on a collection.
+/// not be deleted, 404 when nothing is mapped, 403 for the root, 400 for a Depth other than infinity on a collection.
+/// Locks and uploads in progress at or below the item go with it.
 /// </summary>
-internal sealed class DeleteHandler : IMethodHandler
+internal sealed class DeleteHandler : IWriteHandler
 {
-    public async ValueTask HandleAsync(DavContext context)
+    public ValueTask<DavResult?> PrepareAsync(DavRequest request)
     {
-        var item = context.Item ?? throw new DavException(StatusCodes.Status404NotFound, "Nothing is mapped at this URL.");
-        if (item is IFolder && (!DavHeaders.TryParseDepth(context.Request.Headers["Depth"], Depth.Infinity, out var depth) || depth != Depth.Infinity))
+        CheckDepth(request);
+        return ValueTask.FromResult<DavResult?>(null);
+    }
+
+    public async ValueTask<DavResult> ApplyAsync(DavRequest request)
+    {
+        var item = request.Item ?? throw new DavException(StatusCodes.Status404NotFound, "Nothing is mapped at this URL.");
+        if (item.Path.IsRoot)
         {
-            throw new DavException(StatusCodes.Status400BadRequest, "DELETE of a collection must have Depth: infinity.");
+            throw new DavException(StatusCodes.Status403Forbidden, "The root cannot be deleted.");
         }
 
-        var errors = new MultistatusErrors();
-        await item.DeleteAsync(errors, context.Aborted);
+        CheckDepth(request);
+        var errors = new TreeErrors();
+        await StoreTrees.DeleteAsync(item, errors, request.Aborted);
         if (errors.HasErrors)
         {
-            await MemberErrors.WriteAsync(context, errors);
-            return;
+            return MemberErrors.Result(errors);
         }
 
         // Locks never outlive their resource (RFC 4918 §9.6.1): a later resource at this URL starts unlocked.
-        if (context.Locks is not null)
+        if (request.Locks is { } locks)
         {
-            await context.Locks.RemoveTreeAsync(item.Path, context.Aborted);
+            await locks.RemoveTreeAsync(item.Path, request.Aborted);
         }
 
         // Nor do uploads in progress below it: finishing one later must not bring a file back into a deleted tree.
-        if (context.Uploads is { } uploads)
+        if (request.Sessions is { } sessions)
         {
-            foreach (var session in await uploads.Sessions.ListAsync(item.Path, context.Now, context.Aborted))
+            foreach (var session in await sessions.ListAsync(item.Path, request.Now, request.Aborted))
             {
-                await uploads.Sessions.DeleteAsync(session, context.Aborted);
+                await sessions.DeleteAsync(session, request.Aborted);
             }
         }
 
-        context.Response.StatusCode = StatusCodes.Status204NoContent;
+        return DavResult.Status(StatusCodes.Status204NoContent);
+    }
+
+    private static void CheckDepth(DavRequest request)
+    {
+        if (request.Item is IFolder && (!DavHeaders.TryParseDepth(request.Request.Headers["Depth"], Depth.Infinity, out var depth) || depth != Depth.Infinity))
+        {
+            throw new DavException(StatusCodes.Status400BadRequest, "DELETE of a collection must have Depth: infinity.");
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using Davit.Authorization;
 using Davit.Properties;
 using Davit.Storage;
 using Microsoft.AspNetCore.Http;
@@ -12,7 +13,7 @@ internal static class FolderListing
 {
     private const int FlushThreshold = 16 * 1024;
 
-    public static async ValueTask WriteAsync(DavContext context, IFolder folder)
+    public static async ValueTask WriteAsync(DavRequest context, IFolder folder)
     {
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
@@ -23,17 +24,23 @@ internal static class FolderListing
         }
 
         var html = HtmlEncoder.Default;
-        var title = html.Encode("Index of /" + folder.Path);
+        var title = html.Encode("Index of /" + HomeFolders.ToVisible(context.Home, folder.Path));
         var page = new StringBuilder()
             .Append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").Append(title).Append("</title></head>\n<body>\n<h1>")
             .Append(title).Append("</h1>\n<table>\n<tr><th>Name</th><th>Size</th><th>Modified</th></tr>\n");
-        if (!folder.Path.IsRoot)
+        if (folder.Path != context.Home)
         {
             page.Append("<tr><td><a href=\"").Append(html.Encode(context.Href(folder.Path.Parent, true))).Append("\">../</a></td><td></td><td></td></tr>\n");
         }
 
-        await foreach (var child in folder.GetChildrenAsync([], context.Aborted))
+        var readable = ReadFilter.For(context);
+        await foreach (var child in folder.GetChildrenAsync(PropertySelection.None, context.Aborted))
         {
+            if (!await readable.CanReadAsync(child.Path))
+            {
+                continue;
+            }
+
             var name = child is IFolder ? child.Name + "/" : child.Name;
             var size = child is IFile file ? file.ContentLength.ToString(CultureInfo.InvariantCulture) : string.Empty;
             page.Append("<tr><td><a href=\"").Append(html.Encode(context.Href(child))).Append("\">").Append(html.Encode(name))
@@ -48,7 +55,7 @@ internal static class FolderListing
         await FlushAsync(context, page);
     }
 
-    private static async ValueTask FlushAsync(DavContext context, StringBuilder page)
+    private static async ValueTask FlushAsync(DavRequest context, StringBuilder page)
     {
         var bytes = Encoding.UTF8.GetBytes(page.ToString());
         page.Clear();

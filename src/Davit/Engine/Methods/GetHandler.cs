@@ -7,25 +7,30 @@ namespace Davit.Engine.Methods;
 /// GET and HEAD (RFC 9110 §9.3.1-2): a file's content, whole or in ranges (<see cref="ContentSender"/>), or an
 /// HTML listing for a folder (the browser page for browsers, <see cref="Browser.BrowserPage"/>).
 /// </summary>
-internal sealed class GetHandler : IMethodHandler
+internal sealed class GetHandler : IReadHandler
 {
-    public async ValueTask HandleAsync(DavContext context)
+    public async ValueTask HandleAsync(DavRequest request)
     {
-        switch (context.Item)
+        switch (request.Item)
         {
             case null:
                 throw new DavException(StatusCodes.Status404NotFound, "Nothing is mapped at this URL.");
             case IFolder folder:
-                if (!context.Options.FolderListing)
+                if (!request.Options.FolderListing)
                 {
-                    context.Response.Headers.Allow = string.Join(", ", OptionsHandler.AllowedMethods(folder, context.Locks is not null, context.Uploads is not null).Where(m => m is not "GET" and not "HEAD"));
+                    request.Response.Headers.Allow = string.Join(", ", OptionsHandler.AllowedMethods(folder, request.Locks is not null, request.Sessions is not null).Where(m => m is not "GET" and not "HEAD"));
                     throw new DavException(StatusCodes.Status405MethodNotAllowed, "Folder listings are turned off.");
                 }
 
-                await Browser.BrowserPage.AnswerAsync(context, folder);
+                await Browser.BrowserPage.AnswerAsync(request, folder);
                 break;
             case IFile file:
-                await ContentSender.SendAsync(context, file, context.Now);
+                // One version for the validators, the conditional headers and the bytes alike.
+                await using (var content = await file.OpenReadAsync(request.Aborted))
+                {
+                    await ContentSender.SendAsync(request, file.Name, content, request.Now);
+                }
+
                 break;
         }
     }

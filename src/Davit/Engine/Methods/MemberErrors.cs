@@ -7,14 +7,17 @@ namespace Davit.Engine.Methods;
 /// <summary>Answers 207 with one response per failed member of a tree operation (RFC 4918 §9.6.1, §9.8.8).</summary>
 internal static class MemberErrors
 {
-    public static async ValueTask WriteAsync(DavContext context, MultistatusErrors errors)
+    public static DavResult Result(TreeErrors errors) => DavResult.From(request => WriteAsync(request, errors.Errors));
+
+    private static async ValueTask WriteAsync(DavRequest request, IReadOnlyList<TreeError> list)
     {
-        var list = errors.Errors;
-        Log.MembersFailed(context.Logger, context.Request.Method, context.Path.ToString(), list.Count, list[0].Path.ToString(), list[0].StatusCode, list[0].Reason);
-        using var writer = MultistatusWriter.Start(context);
+        var first = list[0];
+        var firstStatus = StoreStatuses.For(request.Handler, first.Error);
+        Log.MembersFailed(request.Logger, request.Request.Method, request.Path.ToString(), list.Count, first.Path.ToString(), firstStatus, first.Reason);
+        using var writer = MultistatusWriter.Start(request);
         foreach (var error in list)
         {
-            writer.WriteStatusResponse(context.Href(error.Path, false), error.StatusCode);
+            writer.WriteStatusResponse(request.Href(error.Path, false), StoreStatuses.For(request.Handler, error.Error));
             await writer.FlushIfNeededAsync();
         }
 

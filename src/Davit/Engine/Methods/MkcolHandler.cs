@@ -8,35 +8,44 @@ namespace Davit.Engine.Methods;
 /// MKCOL (RFC 4918 §9.3): 201 when created, 405 when the URL is already mapped, 409 when the parent is missing,
 /// 415 when there is a body (this engine understands no MKCOL body).
 /// </summary>
-internal sealed class MkcolHandler : IMethodHandler
+internal sealed class MkcolHandler : IWriteHandler
 {
-    public async ValueTask HandleAsync(DavContext context)
+    public async ValueTask<DavResult?> PrepareAsync(DavRequest request)
     {
-        if (context.Item is not null)
+        if (request.Item is not null)
         {
             throw new DavException(StatusCodes.Status405MethodNotAllowed, "Something is already mapped at this URL.");
         }
 
-        if (await HasBodyAsync(context))
+        if (await HasBodyAsync(request))
         {
             throw new DavException(StatusCodes.Status415UnsupportedMediaType, "MKCOL with a body is not supported.");
         }
 
-        var parent = await Parents.RequireAsync(context, context.Path);
-        await parent.CreateFolderAsync(context.Path.Name, context.Aborted);
-        context.Response.StatusCode = StatusCodes.Status201Created;
-        context.Response.ContentLength = 0;
+        return null;
     }
 
-    private static async ValueTask<bool> HasBodyAsync(DavContext context)
+    public async ValueTask<DavResult> ApplyAsync(DavRequest request)
     {
-        if (!XmlRequestReader.MayHaveBody(context.Request))
+        if (request.Item is not null)
+        {
+            throw new DavException(StatusCodes.Status405MethodNotAllowed, "Something is already mapped at this URL.");
+        }
+
+        var parent = await Parents.RequireAsync(request, request.Path);
+        await parent.CreateFolderAsync(request.Path.Name, request.Aborted);
+        return DavResult.Status(StatusCodes.Status201Created);
+    }
+
+    private static async ValueTask<bool> HasBodyAsync(DavRequest request)
+    {
+        if (!XmlRequestReader.MayHaveBody(request.Request))
         {
             return false;
         }
 
         // A chunked body may still turn out empty.
         var probe = new byte[1];
-        return await context.Request.Body.ReadAsync(probe, context.Aborted) > 0;
+        return await request.Request.Body.ReadAsync(probe, request.Aborted) > 0;
     }
 }

@@ -7,15 +7,15 @@ namespace Davit.Engine.Methods;
 /// OPTIONS (RFC 9110 §9.3.7, RFC 4918 §10.1): the DAV compliance classes and the methods this resource allows,
 /// derived from what the item is and what its store can do.
 /// </summary>
-internal sealed class OptionsHandler : IMethodHandler
+internal sealed class OptionsHandler : IReadHandler
 {
-    public ValueTask HandleAsync(DavContext context)
+    public ValueTask HandleAsync(DavRequest request)
     {
-        var headers = context.Response.Headers;
-        Advertise(context.Response, context.Locks is not null, context.Uploads is not null);
-        headers.Allow = string.Join(", ", AllowedMethods(context.Item, context.Locks is not null, context.Uploads is not null));
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentLength = 0;
+        var headers = request.Response.Headers;
+        Advertise(request.Response, request.Locks is not null, request.Sessions is not null);
+        headers.Allow = string.Join(", ", AllowedMethods(request.Item, request.Locks is not null, request.Sessions is not null));
+        request.Response.StatusCode = StatusCodes.Status200OK;
+        request.Response.ContentLength = 0;
         return ValueTask.CompletedTask;
     }
 
@@ -23,7 +23,7 @@ internal sealed class OptionsHandler : IMethodHandler
     internal static void Advertise(HttpResponse response, bool locking, bool uploads)
     {
         var headers = response.Headers;
-        // "resumable-upload" is how the seed's clients find Content-Range PUT and the upload-progress REPORT.
+        // "resumable-upload" is how IT Hit's clients find Content-Range PUT and the upload-progress REPORT.
         headers["DAV"] = (locking ? "1, 2" : "1") + (uploads ? ", resumable-upload" : string.Empty);
         // Makes MS Office and the Windows mini-redirector treat the server as WebDAV (and edit, not just view).
         headers["MS-Author-Via"] = "DAV";

@@ -1,6 +1,6 @@
+using Davit.Authorization;
 using Davit.Locking;
 using Davit.Storage;
-using Davit.Uploads;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
@@ -9,70 +9,73 @@ namespace Davit.Engine.Methods;
 
 /// <summary>
 /// POST of a browser form (multipart/form-data) to a folder: every file part is stored in the folder under its file
-/// name, streamed part by part (no part is held in memory), each through an upload session so that the folder's
-/// upload-progress REPORT shows it while the POST runs (the seed's progress bar for forms). Form fields without a
-/// file are ignored. 201 when a file was created, 200 when all replaced existing ones; 404 when the folder is
-/// missing; 405 on a file; 415 for another body; 400 for a form with no file or a file name that cannot be a name;
-/// 409 when a folder has the file's name. Lock rules apply to each file.
+/// name. The parts are streamed one by one (no part is held in memory) into upload sessions, so that the folder's
+/// upload-progress REPORT shows them while the POST runs (IT Hit's progress bar for forms), and stored together once
+/// the form has arrived. Form fields without a file are ignored. 201 when a file was created, 200 when all replaced
+/// existing ones; 404 when the folder is missing; 405 on a file; 415 for another body; 400 for a form with no file or
+/// a file name that cannot be a name; 409 when a folder has the file's name. Lock rules apply to each file.
 /// </summary>
-internal sealed class PostHandler : IMethodHandler
+internal sealed class PostHandler : IWriteHandler
 {
-    public async ValueTask HandleAsync(DavContext context)
+    private const string PartsKey = "davit.post.parts";
+
+    public async ValueTask<DavResult?> PrepareAsync(DavRequest request)
     {
-        var folder = context.Item switch
-        {
-            IFolder f => f,
-            null => throw new DavException(StatusCodes.Status404NotFound, "Nothing is mapped at this URL."),
-            _ => throw new DavException(StatusCodes.Status405MethodNotAllowed, "Files are uploaded with POST to a folder."),
-        };
-        var boundary = Boundary(context.Request.ContentType);
-        var reader = new MultipartReader(boundary, context.Request.Body) { BodyLengthLimit = null };
-        var created = false;
-        var stored = 0;
-        while (await reader.ReadNextSectionAsync(context.Aborted) is { } section)
+        var folder = Folder(request);
+        var boundary = Boundary(request.Request.ContentType);
+        var reader = new MultipartReader(boundary, request.Request.Body) { BodyLengthLimit = null };
+        var parts = new List<(DavPath Path, FileContent Content)>();
+        while (await reader.ReadNextSectionAsync(request.Aborted) is { } section)
         {
             if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFileDisposition())
             {
                 continue; // a plain form field; the reader skips its body
             }
 
-            created |= await StoreAsync(context, folder, FileName(disposition), section);
-            stored++;
+            var path = folder.Path.Append(FileName(disposition));
+            await CheckAsync(request, path, await request.ResolveAsync(path));
+            parts.Add((path, await ContentWrites.StageAsync(request, path, section.Body, null, section.ContentType, request.Request.ContentLength)));
         }
 
-        if (stored == 0)
+        if (parts.Count == 0)
         {
             throw new DavException(StatusCodes.Status400BadRequest, "The form holds no file.");
         }
 
-        context.Response.StatusCode = created ? StatusCodes.Status201Created : StatusCodes.Status200OK;
-        context.Response.ContentLength = 0;
+        request.StoreContext.Items[PartsKey] = parts;
+        return null;
     }
 
-    private static async ValueTask<bool> StoreAsync(DavContext context, IFolder folder, string name, MultipartSection section)
+    public async ValueTask<DavResult> ApplyAsync(DavRequest request)
     {
-        var path = folder.Path.Append(name);
-        var existing = await context.ResolveAsync(path);
+        Folder(request);
+        var created = false;
+        foreach (var (path, content) in (List<(DavPath Path, FileContent Content)>)request.StoreContext.Items[PartsKey]!)
+        {
+            var existing = await request.ResolveAsync(path);
+            await CheckAsync(request, path, existing);
+            created |= (await ContentWrites.StoreAsync(request, path, existing, content, conditional: false)).Created;
+        }
+
+        return DavResult.Status(created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+    }
+
+    private static IFolder Folder(DavRequest request) => request.Item switch
+    {
+        IFolder f => f,
+        null => throw new DavException(StatusCodes.Status404NotFound, "Nothing is mapped at this URL."),
+        _ => throw new DavException(StatusCodes.Status405MethodNotAllowed, "Files are uploaded with POST to a folder."),
+    };
+
+    private static async ValueTask CheckAsync(DavRequest request, DavPath path, IHierarchyItem? existing)
+    {
         if (existing is IFolder)
         {
-            throw new DavException(StatusCodes.Status409Conflict, $"A folder is named {name}.");
+            throw new DavException(StatusCodes.Status409Conflict, $"A folder is named {path.Name}.");
         }
 
-        await LockManager.RequireWriteAsync(context, path, existing is null);
-        if (context.Uploads is { } uploads)
-        {
-            var (_, created) = await UploadCoordinator.UploadWholeAsync(context, uploads, path, existing as IFile, section.Body, section.ContentType, null, context.Request.ContentLength);
-            return created;
-        }
-
-        if (existing is IFile file)
-        {
-            await file.WriteAsync(section.Body, section.ContentType, 0, -1, context.Aborted);
-            return false;
-        }
-
-        await folder.CreateFileAsync(name, section.Body, section.ContentType, -1, context.Aborted);
-        return true;
+        await DavAuthorization.RequireAsync(request, path, existing is null ? DavAccess.Create : DavAccess.WriteContent);
+        await LockManager.RequireWriteAsync(request, path, existing is null);
     }
 
     private static string Boundary(string? contentType)

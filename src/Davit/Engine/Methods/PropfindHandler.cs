@@ -1,5 +1,6 @@
 using System.Xml;
 using System.Xml.Linq;
+using Davit.Authorization;
 using Davit.Http;
 using Davit.Properties;
 using Davit.Storage;
@@ -13,46 +14,58 @@ namespace Davit.Engine.Methods;
 /// The 207 is streamed: each member's response is sent as soon as it is written. 404 when nothing is mapped,
 /// 403 with DAV:propfind-finite-depth for a refused infinite depth, 400 for a bad Depth or body.
 /// </summary>
-internal sealed class PropfindHandler : IMethodHandler
+internal sealed class PropfindHandler : IReadHandler
 {
-    public async ValueTask HandleAsync(DavContext context)
+    public async ValueTask HandleAsync(DavRequest request)
     {
-        if (!DavHeaders.TryParseDepth(context.Request.Headers["Depth"], Depth.Infinity, out var depth))
+        if (!DavHeaders.TryParseDepth(request.Request.Headers["Depth"], Depth.Infinity, out var depth))
         {
             throw new DavException(StatusCodes.Status400BadRequest, "Depth must be 0, 1 or infinity.");
         }
 
-        var item = context.Item ?? throw new DavException(StatusCodes.Status404NotFound, "Nothing is mapped at this URL.");
-        if (depth == Depth.Infinity && item is IFolder && !context.Options.AllowInfiniteDepthPropfind)
+        var item = request.Item ?? throw new DavException(StatusCodes.Status404NotFound, "Nothing is mapped at this URL.");
+        if (depth == Depth.Infinity && item is IFolder && !request.Options.AllowInfiniteDepthPropfind)
         {
             throw new DavException(StatusCodes.Status403Forbidden, "PROPFIND with Depth: infinity is turned off.", DavNames.PropfindFiniteDepth);
         }
 
-        var request = PropfindRequest.Parse(await XmlRequestReader.ReadAsync(context));
-        var hint = request.Kind == PropfindKind.Prop ? request.Names : (IReadOnlyCollection<XName>)[];
+        var propfind = PropfindRequest.Parse(await XmlRequestReader.ReadAsync(request));
         var members = item is IFolder && depth != Depth.Zero;
-        var locks = context.Locks is null ? [] : await context.Locks.FindAsync(item.Path, members, context.Now, context.Aborted);
-        var live = new LiveContext(context, locks);
-        using var writer = MultistatusWriter.Start(context);
-        await WriteResponseAsync(live, writer, item, request);
+        var locks = request.Locks is null ? [] : await request.Locks.FindAsync(item.Path, members, request.Now, request.Aborted);
+        var live = new LiveContext(request, locks);
+        using var writer = MultistatusWriter.Start(request);
+        await WriteResponseAsync(live, writer, item, propfind);
         if (members)
         {
-            await WriteMembersAsync(live, writer, (IFolder)item, request, hint, depth == Depth.Infinity);
+            await WriteMembersAsync(live, writer, (IFolder)item, propfind, Selection(propfind), depth == Depth.Infinity);
         }
 
         await writer.CompleteAsync();
     }
 
-    private static async ValueTask WriteMembersAsync(LiveContext live, MultistatusWriter writer, IFolder folder, PropfindRequest request, IReadOnlyCollection<XName> hint, bool recurse)
+    /// <summary>Which dead properties the members' responses will read, so a store can fetch them with the listing.</summary>
+    private static PropertySelection Selection(PropfindRequest propfind) => propfind.Kind switch
     {
-        var context = live.Request;
+        PropfindKind.Prop => PropertySelection.Of([.. propfind.Names.Where(n => !LiveProperties.TryGet(n, out _))]),
+        _ => PropertySelection.All,
+    };
+
+    private static async ValueTask WriteMembersAsync(LiveContext live, MultistatusWriter writer, IFolder folder, PropfindRequest propfind, PropertySelection selection, bool recurse)
+    {
+        var request = live.Request;
+        var readable = ReadFilter.For(request);
         var pending = new Stack<IFolder>();
         pending.Push(folder);
         while (pending.TryPop(out var current))
         {
-            await foreach (var child in current.GetChildrenAsync(hint, context.Aborted))
+            await foreach (var child in current.GetChildrenAsync(selection, request.Aborted))
             {
-                await WriteResponseAsync(live, writer, child, request);
+                if (!await readable.CanReadAsync(child.Path))
+                {
+                    continue;
+                }
+
+                await WriteResponseAsync(live, writer, child, propfind);
                 if (recurse && child is IFolder childFolder)
                 {
                     pending.Push(childFolder);
@@ -61,72 +74,70 @@ internal sealed class PropfindHandler : IMethodHandler
         }
     }
 
-    private static async ValueTask WriteResponseAsync(LiveContext live, MultistatusWriter writer, IHierarchyItem item, PropfindRequest request)
+    private static async ValueTask WriteResponseAsync(LiveContext live, MultistatusWriter writer, IHierarchyItem item, PropfindRequest propfind)
     {
-        var context = live.Request;
-        var xml = writer.Xml;
-        xml.WriteStartElement(DavNames.Prefix, "response", DavNames.Namespace);
-        writer.WriteHref(context.Href(item));
-        switch (request.Kind)
+        writer.BeginResponse(live.Request.Href(item));
+        switch (propfind.Kind)
         {
             case PropfindKind.PropName:
                 await WritePropNamesAsync(live, writer, item);
                 break;
             case PropfindKind.AllProp:
-                await WriteAllPropsAsync(live, writer, item, request.Names);
+                await WriteAllPropsAsync(live, writer, item, propfind.Names);
                 break;
             default:
-                await WriteNamedPropsAsync(live, writer, item, request.Names);
+                await WriteNamedPropsAsync(live, writer, item, propfind.Names);
                 break;
         }
 
-        xml.WriteEndElement();
+        writer.EndResponse();
         await writer.FlushIfNeededAsync();
     }
 
     private static async ValueTask WritePropNamesAsync(LiveContext live, MultistatusWriter writer, IHierarchyItem item)
     {
-        var xml = writer.Xml;
-        BeginPropstat(xml);
+        writer.BeginPropstat();
         foreach (var property in LiveProperties.All.Where(p => p.AppliesTo(item, live)))
         {
-            WriteEmpty(xml, property.Name);
+            writer.WriteEmptyProperty(property.Name);
         }
 
         if (item is IDeadProperties dead)
         {
             foreach (var property in await dead.GetPropertiesAsync(null, live.Request.Aborted))
             {
-                WriteEmpty(xml, property.Name);
+                writer.WriteEmptyProperty(property.Name);
             }
         }
 
-        EndPropstat(writer, StatusCodes.Status200OK);
+        writer.EndPropstat(StatusCodes.Status200OK);
     }
 
     private static async ValueTask WriteAllPropsAsync(LiveContext live, MultistatusWriter writer, IHierarchyItem item, IReadOnlyList<XName> include)
     {
-        var xml = writer.Xml;
-        BeginPropstat(xml);
+        writer.BeginPropstat();
         foreach (var property in LiveProperties.All.Where(p => p.AppliesTo(item, live)))
         {
-            WriteLive(xml, property, item, live);
+            WriteLive(writer.Xml, property, item, live);
         }
 
         if (item is IDeadProperties dead)
         {
             foreach (var property in await dead.GetPropertiesAsync(null, live.Request.Aborted))
             {
-                property.Element.WriteTo(xml);
+                property.Element.WriteTo(writer.Xml);
             }
         }
 
-        EndPropstat(writer, StatusCodes.Status200OK);
+        writer.EndPropstat(StatusCodes.Status200OK);
 
         // DAV:include names properties allprop leaves out; every live property is in allprop already, so only the
         // ones nobody serves remain, and they are reported missing.
         var missing = include.Where(n => !LiveProperties.TryGet(n, out _) && item is not IDeadProperties).ToList();
-        WriteMissing(writer, missing);
+        if (missing.Count > 0)
+        {
+            writer.WritePropstat(missing, StatusCodes.Status404NotFound);
+        }
     }
 
     private static async ValueTask WriteNamedPropsAsync(LiveContext live, MultistatusWriter writer, IHierarchyItem item, IReadOnlyList<XName> names)
@@ -137,19 +148,18 @@ internal sealed class PropfindHandler : IMethodHandler
             : [];
 
         var missing = new List<XName>();
-        var xml = writer.Xml;
         var opened = false;
         foreach (var name in names)
         {
             if (LiveProperties.TryGet(name, out var property) && property.AppliesTo(item, live))
             {
-                opened = OpenOnce(xml, opened);
-                WriteLive(xml, property, item, live);
+                opened = OpenOnce(writer, opened);
+                WriteLive(writer.Xml, property, item, live);
             }
             else if (deadValues.TryGetValue(name, out var value))
             {
-                opened = OpenOnce(xml, opened);
-                value.Element.WriteTo(xml);
+                opened = OpenOnce(writer, opened);
+                value.Element.WriteTo(writer.Xml);
             }
             else
             {
@@ -159,36 +169,23 @@ internal sealed class PropfindHandler : IMethodHandler
 
         if (opened)
         {
-            EndPropstat(writer, StatusCodes.Status200OK);
+            writer.EndPropstat(StatusCodes.Status200OK);
         }
 
-        WriteMissing(writer, missing);
+        if (missing.Count > 0)
+        {
+            writer.WritePropstat(missing, StatusCodes.Status404NotFound);
+        }
     }
 
-    private static bool OpenOnce(XmlWriter xml, bool opened)
+    private static bool OpenOnce(MultistatusWriter writer, bool opened)
     {
         if (!opened)
         {
-            BeginPropstat(xml);
+            writer.BeginPropstat();
         }
 
         return true;
-    }
-
-    private static void WriteMissing(MultistatusWriter writer, List<XName> missing)
-    {
-        if (missing.Count == 0)
-        {
-            return;
-        }
-
-        BeginPropstat(writer.Xml);
-        foreach (var name in missing)
-        {
-            WriteEmpty(writer.Xml, name);
-        }
-
-        EndPropstat(writer, StatusCodes.Status404NotFound);
     }
 
     private static void WriteLive(XmlWriter xml, LiveProperty property, IHierarchyItem item, LiveContext live)
@@ -196,32 +193,5 @@ internal sealed class PropfindHandler : IMethodHandler
         xml.WriteStartElement(DavNames.Prefix, property.Name.LocalName, DavNames.Namespace);
         property.WriteValue(xml, item, live);
         xml.WriteEndElement();
-    }
-
-    internal static void WriteEmpty(XmlWriter xml, XName name)
-    {
-        if (name.Namespace == DavNames.Dav)
-        {
-            xml.WriteStartElement(DavNames.Prefix, name.LocalName, DavNames.Namespace);
-        }
-        else
-        {
-            xml.WriteStartElement(name.LocalName, name.NamespaceName);
-        }
-
-        xml.WriteEndElement();
-    }
-
-    internal static void BeginPropstat(XmlWriter xml)
-    {
-        xml.WriteStartElement(DavNames.Prefix, "propstat", DavNames.Namespace);
-        xml.WriteStartElement(DavNames.Prefix, "prop", DavNames.Namespace);
-    }
-
-    internal static void EndPropstat(MultistatusWriter writer, int statusCode)
-    {
-        writer.Xml.WriteEndElement();
-        writer.WriteStatus(statusCode);
-        writer.Xml.WriteEndElement();
     }
 }

@@ -1,68 +1,77 @@
 using Davit.Http;
 using Davit.Storage;
-using Davit.Uploads;
 using Microsoft.AspNetCore.Http;
 
 namespace Davit.Engine.Methods;
 
 /// <summary>
-/// PUT (RFC 9110 §9.3.4, RFC 4918 §9.7): the request body streams to the store, which stores it atomically.
-/// 201 for a new file, 204 for a replaced one, 409 when the parent is missing, 405 on a folder, 412 for
-/// Overwrite: F on an existing file. With Content-Range, a segment of a resumable upload or a partial update
-/// (<see cref="UploadCoordinator"/>); large plain bodies go through an upload session too, so that an interrupted
-/// one can be resumed.
+/// PUT (RFC 9110 §9.3.4, RFC 4918 §9.7): the body is staged, then stored atomically. 201 for a new file, 204 for a
+/// replaced one, 409 when the parent is missing, 405 on a folder, 412 for Overwrite: F on an existing file or a
+/// conditional write whose version changed meanwhile, 400 for a body that ends short of its announced length or a
+/// Content-Range that resumable uploads did not take. Large bodies are staged in an upload session, so that an
+/// interrupted one can be resumed.
 /// </summary>
-internal sealed class PutHandler : IMethodHandler
+internal sealed class PutHandler : IWriteHandler
 {
-    public async ValueTask HandleAsync(DavContext context)
+    private const string ContentKey = "davit.put.content";
+
+    public int? StatusFor(StoreError error) => error == StoreError.AlreadyExists ? StatusCodes.Status412PreconditionFailed : null;
+
+    public async ValueTask<DavResult?> PrepareAsync(DavRequest request)
     {
-        var request = context.Request;
-        if (context.Item is IFolder)
+        var http = request.Request;
+        if (request.Item is IFolder)
         {
             throw new DavException(StatusCodes.Status405MethodNotAllowed, "PUT cannot replace a collection.");
         }
 
-        var contentRange = request.Headers.ContentRange.ToString();
-
-        // Overwrite on PUT is not in RFC 4918, but IT Hit's browser client relies on it (Overwrite: F = create only).
-        if (!DavHeaders.TryParseOverwrite(request.Headers["Overwrite"], out var overwrite))
+        // RFC 9110 §14.5: a server must refuse a Content-Range it does not apply, never store the segment as the
+        // whole file. Resumable uploads take such requests before they get here.
+        if (http.Headers.ContentRange.Count > 0)
         {
-            throw new DavException(StatusCodes.Status400BadRequest, "The Overwrite header must be T or F.");
+            throw new DavException(StatusCodes.Status400BadRequest, "Content-Range on PUT is not supported here (resumable uploads are off).");
         }
 
-        if (context.Item is not null && !overwrite)
+        var overwrite = ReadOverwrite(http);
+        if (request.Item is not null && !overwrite)
         {
             throw new DavException(StatusCodes.Status412PreconditionFailed, "Overwrite: F and the file exists.");
         }
 
-        if (contentRange.Length > 0)
+        if (request.Item is null)
         {
-            // RFC 9110 §14.5: a server must refuse a Content-Range it does not apply, never store the segment as the
-            // whole file.
-            if (context.Uploads is null || !ContentRangeHeader.TryParse(contentRange, out var range))
-            {
-                throw new DavException(StatusCodes.Status400BadRequest, "Content-Range must be \"bytes first-last/total\" or \"bytes first-last/*\".");
-            }
-
-            await UploadCoordinator.PutSegmentAsync(context, context.Uploads, range);
-            return;
+            await Parents.RequireAsync(request, request.Path);
         }
 
-        var (body, expected) = Body(request);
-        if (context.Uploads is { } uploads && (expected is null || expected >= context.Options.ResumableUploadThreshold))
-        {
-            await UploadCoordinator.PutWholeAsync(context, uploads, body, expected);
-            return;
-        }
-
-        await PutDirectAsync(context, body, expected ?? -1);
+        var (body, expected) = Body(http);
+        request.StoreContext.Items[ContentKey] = await ContentWrites.StageAsync(request, request.Path, body, expected, http.ContentType);
+        return null;
     }
+
+    public async ValueTask<DavResult> ApplyAsync(DavRequest request)
+    {
+        if (request.Item is not null && !ReadOverwrite(request.Request))
+        {
+            throw new DavException(StatusCodes.Status412PreconditionFailed, "Overwrite: F and the file exists.");
+        }
+
+        var content = (FileContent)request.StoreContext.Items[ContentKey]!;
+        var conditional = ContentWrites.IsConditional(request.Request) || !ReadOverwrite(request.Request);
+        var (file, created) = await ContentWrites.StoreAsync(request, request.Path, request.Item, content, conditional);
+        return DavResult.Written(created ? StatusCodes.Status201Created : StatusCodes.Status204NoContent, file);
+    }
+
+    // Overwrite on PUT is not in RFC 4918, but IT Hit's browser client relies on it (Overwrite: F = create only).
+    internal static bool ReadOverwrite(HttpRequest request) =>
+        DavHeaders.TryParseOverwrite(request.Headers["Overwrite"], out var overwrite)
+            ? overwrite
+            : throw new DavException(StatusCodes.Status400BadRequest, "The Overwrite header must be T or F.");
 
     /// <summary>
     /// The body and its expected length. macOS Finder sends chunked bodies with X-Expected-Entity-Length instead of
     /// Content-Length; a body that then ends short fails with 400 and never leaves a truncated file behind.
     /// </summary>
-    private static (Stream Body, long? Expected) Body(HttpRequest request)
+    internal static (Stream Body, long? Expected) Body(HttpRequest request)
     {
         if (request.ContentLength is { } length)
         {
@@ -75,21 +84,5 @@ internal sealed class PutHandler : IMethodHandler
         }
 
         return (request.Body, null);
-    }
-
-    private static async ValueTask PutDirectAsync(DavContext context, Stream body, long length)
-    {
-        var contentType = context.Request.ContentType;
-        if (context.Item is IFile existing)
-        {
-            await existing.WriteAsync(body, contentType, 0, length, context.Aborted);
-            UploadCoordinator.Answer(context.Response, existing, StatusCodes.Status204NoContent);
-        }
-        else
-        {
-            var parent = await Parents.RequireAsync(context, context.Path);
-            var file = await parent.CreateFileAsync(context.Path.Name, body, contentType, length, context.Aborted);
-            UploadCoordinator.Answer(context.Response, file, StatusCodes.Status201Created);
-        }
     }
 }

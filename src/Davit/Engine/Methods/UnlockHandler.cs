@@ -1,4 +1,4 @@
-using Davit.Locking;
+using Davit.Authorization;
 using Davit.Storage;
 using Davit.Xml;
 using Microsoft.AspNetCore.Http;
@@ -7,32 +7,46 @@ namespace Davit.Engine.Methods;
 
 /// <summary>
 /// UNLOCK (RFC 4918 §9.11): removes the lock named by the Lock-Token header. 204 when removed; 400 without the
-/// header; 409 with DAV:lock-token-matches-request-uri when no such lock covers the request URL. The Windows
-/// mini-redirector sends the token without angle brackets, so both forms are accepted.
+/// header; 403 when the lock belongs to another user; 409 with DAV:lock-token-matches-request-uri when no such
+/// lock covers the request URL. The Windows mini-redirector sends the token without angle brackets, so both forms
+/// are accepted.
 /// </summary>
-internal sealed class UnlockHandler : IMethodHandler
+internal sealed class UnlockHandler : IWriteHandler
 {
-    public async ValueTask HandleAsync(DavContext context)
+    public ValueTask<DavResult?> PrepareAsync(DavRequest request)
     {
-        var locks = context.Locks ?? throw new DavException(StatusCodes.Status501NotImplemented, "Locking is turned off.");
-        var token = context.Request.Headers["Lock-Token"].ToString().Trim();
+        _ = request.Locks ?? throw new DavException(StatusCodes.Status501NotImplemented, "Locking is turned off.");
+        _ = Token(request);
+        return ValueTask.FromResult<DavResult?>(null);
+    }
+
+    public async ValueTask<DavResult> ApplyAsync(DavRequest request)
+    {
+        var locks = request.Locks!;
+        var token = Token(request);
+        var now = request.Now;
+        var active = await locks.GetAsync(token, now, request.Aborted);
+        if (active is not null && active.Covers(request.Path))
+        {
+            LockOwnership.RequireOwner(request, active);
+        }
+
+        if (active is null || !active.Covers(request.Path) || !await locks.RemoveAsync(token, now, request.Aborted))
+        {
+            throw new DavException(StatusCodes.Status409Conflict, "No lock with this token covers the request URL.", DavNames.LockTokenMatchesRequestUri);
+        }
+
+        return DavResult.Status(StatusCodes.Status204NoContent);
+    }
+
+    private static string Token(DavRequest request)
+    {
+        var token = request.Request.Headers["Lock-Token"].ToString().Trim();
         if (token.StartsWith('<') && token.EndsWith('>'))
         {
             token = token[1..^1].Trim();
         }
 
-        if (token.Length == 0)
-        {
-            throw new DavException(StatusCodes.Status400BadRequest, "UNLOCK needs a Lock-Token header.");
-        }
-
-        var now = context.Now;
-        var active = await locks.GetAsync(token, now, context.Aborted);
-        if (active is null || !active.Covers(context.Path) || !await locks.RemoveAsync(token, now, context.Aborted))
-        {
-            throw new DavException(StatusCodes.Status409Conflict, "No lock with this token covers the request URL.", DavNames.LockTokenMatchesRequestUri);
-        }
-
-        context.Response.StatusCode = StatusCodes.Status204NoContent;
+        return token.Length > 0 ? token : throw new DavException(StatusCodes.Status400BadRequest, "UNLOCK needs a Lock-Token header.");
     }
 }

@@ -7,7 +7,8 @@ namespace Davit.Engine.Methods;
 /// <summary>
 /// The Windows mini-redirector sets Win32LastModifiedTime (urn:schemas-microsoft-com:, an RFC 1123 date) with
 /// PROPPATCH after every upload, so that a copied file keeps its original time. It is kept as a dead property like
-/// the other Win32* properties, and also applied as the real modification time when the item can take it.
+/// the other Win32* properties, and also applied as the real modification time when the item can take it, in the same
+/// unit of work as the properties.
 /// </summary>
 internal static class Win32Times
 {

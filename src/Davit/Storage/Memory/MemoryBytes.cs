@@ -2,8 +2,8 @@ namespace Davit.Storage.Memory;
 
 /// <summary>
 /// An immutable byte sequence kept as a list of segments of at most <see cref="ChunkSize"/> bytes. Never changed
-/// once built, so a reader holding one sees the same bytes however the file is written meanwhile; a write builds a
-/// new sequence, sharing the unchanged segments of the old one.
+/// once built, so a reader holding one sees the same bytes however the file is written meanwhile, and a copy of a
+/// file shares its bytes.
 /// </summary>
 internal sealed class MemoryBytes
 {
@@ -65,25 +65,12 @@ internal sealed class MemoryBytes
         return segments.Count == 0 ? Empty : new MemoryBytes([.. segments]);
     }
 
-    /// <summary>
-    /// These bytes up to <paramref name="startIndex"/>, then <paramref name="written"/>, then whatever of these
-    /// bytes lies past the end of the written range.
-    /// </summary>
-    public MemoryBytes Splice(long startIndex, MemoryBytes written)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(startIndex);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(startIndex, Length);
-        var result = new List<ReadOnlyMemory<byte>>(segments.Length + written.segments.Length + 2);
-        AppendRange(result, 0, startIndex);
-        result.AddRange(written.segments);
-        var end = startIndex + written.Length;
-        if (end < Length)
-        {
-            AppendRange(result, end, Length - end);
-        }
+    /// <summary>A sequence of <paramref name="segments"/>, which are never changed afterwards.</summary>
+    public static MemoryBytes FromSegments(IReadOnlyCollection<ReadOnlyMemory<byte>> segments) =>
+        segments.Count == 0 ? Empty : new MemoryBytes([.. segments.Where(s => !s.IsEmpty)]);
 
-        return Compact(result);
-    }
+    /// <summary>A read-only stream over the whole sequence.</summary>
+    public Stream OpenRead() => new BytesStream(this);
 
     /// <summary>Writes exactly <paramref name="count"/> bytes from <paramref name="offset"/> to
     /// <paramref name="output"/>.</summary>
@@ -135,46 +122,64 @@ internal sealed class MemoryBytes
         }
     }
 
-    // Repeated small writes into the middle of a file would otherwise split it into ever more, ever smaller
-    // segments; past a generous bound, copy it into whole chunks again.
-    private static MemoryBytes Compact(List<ReadOnlyMemory<byte>> parts)
+    private sealed class BytesStream(MemoryBytes bytes) : Stream
     {
-        long length = 0;
-        foreach (var part in parts)
+        private long position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => bytes.Length;
+
+        public override long Position
         {
-            length += part.Length;
+            get => position;
+            set => throw new NotSupportedException();
         }
 
-        var wholeChunks = (length + ChunkSize - 1) / ChunkSize;
-        if (parts.Count <= (2 * wholeChunks) + 16)
-        {
-            return new MemoryBytes([.. parts]);
-        }
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
-        var compacted = new List<ReadOnlyMemory<byte>>((int)wholeChunks);
-        byte[]? chunk = null;
-        var filled = 0;
-        var left = length;
-        foreach (var part in parts)
+        public override int Read(Span<byte> buffer)
         {
-            var source = part.Span;
-            while (!source.IsEmpty)
+            var count = (int)Math.Min(buffer.Length, bytes.Length - position);
+            if (count <= 0)
             {
-                chunk ??= new byte[Math.Min(ChunkSize, left)];
-                var take = Math.Min(source.Length, chunk.Length - filled);
-                source[..take].CopyTo(chunk.AsSpan(filled));
-                source = source[take..];
-                filled += take;
-                if (filled == chunk.Length)
-                {
-                    compacted.Add(chunk);
-                    left -= chunk.Length;
-                    chunk = null;
-                    filled = 0;
-                }
+                return 0;
             }
+
+            var parts = new List<ReadOnlyMemory<byte>>();
+            bytes.AppendRange(parts, position, count);
+            var written = 0;
+            foreach (var part in parts)
+            {
+                part.Span.CopyTo(buffer[written..]);
+                written += part.Length;
+            }
+
+            position += written;
+            return written;
         }
 
-        return new MemoryBytes([.. compacted]);
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return ValueTask.FromResult(Read(buffer.Span));
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

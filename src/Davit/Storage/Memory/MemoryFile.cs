@@ -1,8 +1,9 @@
 namespace Davit.Storage.Memory;
 
 /// <summary>
-/// A file of the in-memory store as one request sees it. It keeps the content version it was resolved with, so the
-/// headers a GET sends (length, entity tag) always describe the bytes it then reads, whatever other requests write.
+/// A file of the in-memory store as one request sees it: the content version it was resolved with describes it, and
+/// <see cref="OpenReadAsync"/> pins the version current at that moment, so the headers a GET sends (length, entity
+/// tag) always describe the bytes it then reads, whatever other requests write.
 /// </summary>
 internal sealed class MemoryFile : MemoryItem, IFile, IModificationTime
 {
@@ -24,31 +25,30 @@ internal sealed class MemoryFile : MemoryItem, IFile, IModificationTime
 
     public override DateTimeOffset ModifiedUtc => version.ModifiedUtc;
 
-    public ValueTask ReadAsync(Stream output, long offset, long count, CancellationToken cancellationToken) =>
-        version.Bytes.WriteToAsync(output, offset, count, cancellationToken);
-
-    public async ValueTask WriteAsync(Stream content, string? contentType, long startIndex, long totalLength, CancellationToken cancellationToken)
+    public ValueTask<IContentReader> OpenReadAsync(CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(startIndex);
-
-        // Refuse a missing piece before reading a body that would be thrown away; checked again below.
-        lock (Store.Gate)
-        {
-            CheckStartIndex(startIndex, file.Version);
-        }
-
-        var written = await MemoryBytes.ReadAsync(content, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
         lock (Store.Gate)
         {
             EnsureNotDeleted();
-            var current = file.Version;
-            CheckStartIndex(startIndex, current);
-            var bytes = startIndex == 0 ? written : current.Bytes.Splice(startIndex, written);
+            return ValueTask.FromResult<IContentReader>(new Reader(file.Version, ContentTypes.FromName(Name)));
+        }
+    }
 
-            // A partial write without a type keeps the one the file has; a whole new body without one goes back to
-            // the type derived from the name.
-            var type = contentType ?? (startIndex == 0 ? null : current.ContentType);
-            version = new MemoryFileVersion(bytes, Store.NextETag(), type, Store.Clock.GetUtcNow());
+    public async ValueTask WriteAsync(FileContent content, string? expectedETag, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        lock (Store.Gate)
+        {
+            // Refuse before reading a body that would be thrown away; checked again below.
+            Check(expectedETag);
+        }
+
+        var bytes = await Store.TakeAsync(content, cancellationToken);
+        lock (Store.Gate)
+        {
+            Check(expectedETag);
+            version = new MemoryFileVersion(bytes, Store.State.NextETag(), content.ContentType, Store.Clock.GetUtcNow());
             file.Version = version;
         }
     }
@@ -70,11 +70,29 @@ internal sealed class MemoryFile : MemoryItem, IFile, IModificationTime
         return ValueTask.CompletedTask;
     }
 
-    private void CheckStartIndex(long startIndex, MemoryFileVersion against)
+    // Called under the lock.
+    private void Check(string? expectedETag)
     {
-        if (startIndex > against.Bytes.Length)
+        EnsureNotDeleted();
+        if (expectedETag is not null && !string.Equals(file.Version.ETag, expectedETag, StringComparison.Ordinal))
         {
-            throw new DavException(412, $"'{Path}' has {against.Bytes.Length} bytes; a write cannot start at {startIndex}.");
+            throw new StoreException(StoreError.ChangedMeanwhile, $"'{Path}' is no longer the version {expectedETag}.");
         }
+    }
+
+    private sealed class Reader(MemoryFileVersion version, string typeFromName) : IContentReader
+    {
+        public long Length => version.Bytes.Length;
+
+        public string ETag => version.ETag;
+
+        public DateTimeOffset ModifiedUtc => version.ModifiedUtc;
+
+        public string ContentType => version.ContentType ?? typeFromName;
+
+        public ValueTask ReadAsync(Stream output, long offset, long count, CancellationToken cancellationToken) =>
+            version.Bytes.WriteToAsync(output, offset, count, cancellationToken);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -6,10 +6,10 @@ internal sealed class MemoryFileNode(string name, DateTimeOffset createdUtc, Mem
 {
     public MemoryFileVersion Version { get; set; } = version;
 
-    public override MemoryNode Clone(string name, bool deep, InMemoryStore store, DateTimeOffset now)
+    public override MemoryNode CloneOne(string name, InMemoryStoreState state, DateTimeOffset now)
     {
         // The bytes are immutable and shared; the copy is a new resource, so it gets its own entity tag.
-        var version = Version with { ETag = store.NextETag(), ModifiedUtc = now };
+        var version = Version with { ETag = state.NextETag(), ModifiedUtc = now };
         return new MemoryFileNode(name, now, version) { Properties = Properties };
     }
 }

@@ -1,17 +1,15 @@
-using System.Xml.Linq;
-
 namespace Davit.Storage.Memory;
 
-/// <summary>A folder of the in-memory store as one request sees it.</summary>
-internal sealed class MemoryFolder : MemoryItem, IFolder, IModificationTime
+/// <summary>A folder of the in-memory store as one request sees it. It takes whole trees of the same state in one step.</summary>
+internal sealed class MemoryFolder : MemoryItem, IFolder, IModificationTime, IMoveTarget, ICopyTarget, ITreeDelete
 {
     public MemoryFolder(InMemoryStore store, MemoryFolderNode folder, DavPath path)
         : base(store, folder, path)
     {
-        Node = folder;
+        Folder = folder;
     }
 
-    internal MemoryFolderNode Node { get; }
+    internal MemoryFolderNode Folder { get; }
 
     public override DateTimeOffset ModifiedUtc
     {
@@ -19,7 +17,7 @@ internal sealed class MemoryFolder : MemoryItem, IFolder, IModificationTime
         {
             lock (Store.Gate)
             {
-                return Node.ModifiedUtc;
+                return Folder.ModifiedUtc;
             }
         }
     }
@@ -30,15 +28,13 @@ internal sealed class MemoryFolder : MemoryItem, IFolder, IModificationTime
         lock (Store.Gate)
         {
             EnsureNotDeleted();
-            Node.ModifiedUtc = modifiedUtc.ToUniversalTime();
+            Folder.ModifiedUtc = modifiedUtc.ToUniversalTime();
         }
 
         return ValueTask.CompletedTask;
     }
 
-    internal bool BelongsTo(InMemoryStore store) => ReferenceEquals(Store, store);
-
-    public IAsyncEnumerable<IHierarchyItem> GetChildrenAsync(IReadOnlyCollection<XName> requestedProperties, CancellationToken cancellationToken)
+    public IAsyncEnumerable<IHierarchyItem> GetChildrenAsync(PropertySelection properties, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
 
@@ -46,14 +42,16 @@ internal sealed class MemoryFolder : MemoryItem, IFolder, IModificationTime
         List<IHierarchyItem> children;
         lock (Store.Gate)
         {
-            children = [.. Node.Children.Values.Select(child => Store.CreateItem(child, Path.Append(child.Name)))];
+            EnsureNotDeleted();
+            children = [.. Folder.Children.Values.Select(child => Store.CreateItem(child, Path.Append(child.Name)))];
         }
 
         return children.ToAsyncEnumerable();
     }
 
-    public async ValueTask<IFile> CreateFileAsync(string name, Stream content, string? contentType, long totalLength, CancellationToken cancellationToken)
+    public async ValueTask<IFile> CreateFileAsync(string name, FileContent content, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(content);
         CheckName(name);
         lock (Store.Gate)
         {
@@ -61,13 +59,13 @@ internal sealed class MemoryFolder : MemoryItem, IFolder, IModificationTime
             EnsureCanCreate(name);
         }
 
-        var bytes = await MemoryBytes.ReadAsync(content, cancellationToken);
+        var bytes = await Store.TakeAsync(content, cancellationToken);
         lock (Store.Gate)
         {
             EnsureCanCreate(name);
             var now = Store.Clock.GetUtcNow();
-            var file = new MemoryFileNode(name, now, new MemoryFileVersion(bytes, Store.NextETag(), contentType, now));
-            Node.Attach(file, now);
+            var file = new MemoryFileNode(name, now, new MemoryFileVersion(bytes, Store.State.NextETag(), content.ContentType, now));
+            Folder.Attach(file, now);
             return new MemoryFile(Store, file, Path.Append(name));
         }
     }
@@ -81,21 +79,137 @@ internal sealed class MemoryFolder : MemoryItem, IFolder, IModificationTime
             EnsureCanCreate(name);
             var now = Store.Clock.GetUtcNow();
             var folder = new MemoryFolderNode(name, now);
-            Node.Attach(folder, now);
+            Folder.Attach(folder, now);
             return ValueTask.FromResult<IFolder>(new MemoryFolder(Store, folder, Path.Append(name)));
         }
     }
 
-    private void EnsureCanCreate(string name)
+    public ValueTask<bool> MoveIntoAsync(string name, IHierarchyItem source, bool replace, CancellationToken cancellationToken)
     {
-        if (Node.IsDeleted)
+        cancellationToken.ThrowIfCancellationRequested();
+        CheckName(name);
+        if (Own(source) is not { } node)
         {
-            throw new DavException(409, $"The folder '{Path}' was deleted meanwhile.");
+            return ValueTask.FromResult(false);
         }
 
-        if (Node.Children.ContainsKey(name))
+        lock (Store.Gate)
         {
-            throw new DavException(405, $"'{Path.Append(name)}' already exists.");
+            if (node.IsDeleted)
+            {
+                throw new StoreException(StoreError.NotFound, $"'{source.Path}' was deleted meanwhile.");
+            }
+
+            if (node.Parent is not { } parent)
+            {
+                throw new StoreException(StoreError.Forbidden, "The root cannot be moved.");
+            }
+
+            EnsureCanReceive(node, name, replace);
+            var now = Store.Clock.GetUtcNow();
+            Replace(name, replace, now);
+            parent.Detach(node, now);
+            node.Name = name;
+            Folder.Attach(node, now);
+        }
+
+        return ValueTask.FromResult(true);
+    }
+
+    public ValueTask<bool> CopyIntoAsync(string name, IHierarchyItem source, bool deep, bool replace, TreeErrors errors, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        CheckName(name);
+        if (Own(source) is not { } node)
+        {
+            return ValueTask.FromResult(false);
+        }
+
+        lock (Store.Gate)
+        {
+            if (node.IsDeleted)
+            {
+                throw new StoreException(StoreError.NotFound, $"'{source.Path}' was deleted meanwhile.");
+            }
+
+            EnsureCanReceive(node, name, replace);
+            var now = Store.Clock.GetUtcNow();
+            var copy = node.Clone(name, deep, Store.State, now);
+            Replace(name, replace, now);
+            Folder.Attach(copy, now);
+        }
+
+        return ValueTask.FromResult(true);
+    }
+
+    public ValueTask<bool> DeleteTreeAsync(TreeErrors errors, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (Store.Gate)
+        {
+            EnsureNotDeleted();
+            if (Folder.Parent is not { } parent)
+            {
+                throw new StoreException(StoreError.Forbidden, "The root cannot be deleted.");
+            }
+
+            parent.Detach(Folder, Store.Clock.GetUtcNow());
+            Folder.MarkDeleted();
+        }
+
+        return ValueTask.FromResult(true);
+    }
+
+    // The node of an item from this state (any instance over it), or null for another store's item.
+    private MemoryNode? Own(IHierarchyItem item) =>
+        item is MemoryItem own && own.BelongsTo(Store.State) ? own.Node : null;
+
+    // Called under the lock; the swap that makes a replacing move or copy atomic.
+    private void Replace(string name, bool replace, DateTimeOffset now)
+    {
+        if (replace && Folder.Children.TryGetValue(name, out var existing))
+        {
+            Folder.Detach(existing, now);
+            existing.MarkDeleted();
+        }
+    }
+
+    // Called under the lock.
+    private void EnsureCanCreate(string name)
+    {
+        EnsureNotDeleted();
+        if (Folder.Children.ContainsKey(name))
+        {
+            throw new StoreException(StoreError.AlreadyExists, $"'{Path.Append(name)}' already exists.");
+        }
+    }
+
+    // Called under the lock. The engine has checked all of this already; these are the races with other requests,
+    // and the guard that keeps a folder from being grafted into itself.
+    private void EnsureCanReceive(MemoryNode source, string name, bool replace)
+    {
+        EnsureNotDeleted();
+        if (Folder.IsSameOrDescendantOf(source))
+        {
+            throw new StoreException(StoreError.Forbidden, "The destination lies inside the source.");
+        }
+
+        if (Folder.Children.TryGetValue(name, out var existing))
+        {
+            if (ReferenceEquals(existing, source))
+            {
+                throw new StoreException(StoreError.Forbidden, "The source and the destination are the same.");
+            }
+
+            if (!replace)
+            {
+                throw new StoreException(StoreError.AlreadyExists, $"Something is at '{Path.Append(name)}' already.");
+            }
+
+            if (source.IsSameOrDescendantOf(existing))
+            {
+                throw new StoreException(StoreError.Forbidden, "The destination contains the source.");
+            }
         }
     }
 }

@@ -22,26 +22,6 @@ internal sealed class MemoryFolderNode(string name, DateTimeOffset createdUtc) :
         ModifiedUtc = now;
     }
 
-    public override MemoryNode Clone(string name, bool deep, InMemoryStore store, DateTimeOffset now)
-    {
-        var copy = new MemoryFolderNode(name, now) { Properties = Properties };
-        if (deep)
-        {
-            foreach (var child in Children.Values)
-            {
-                copy.Attach(child.Clone(child.Name, deep: true, store, now), now);
-            }
-        }
-
-        return copy;
-    }
-
-    public override void MarkDeleted()
-    {
-        base.MarkDeleted();
-        foreach (var child in Children.Values)
-        {
-            child.MarkDeleted();
-        }
-    }
+    public override MemoryNode CloneOne(string name, InMemoryStoreState state, DateTimeOffset now) =>
+        new MemoryFolderNode(name, now) { Properties = Properties };
 }

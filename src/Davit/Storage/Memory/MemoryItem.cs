@@ -3,77 +3,39 @@ using System.Xml.Linq;
 
 namespace Davit.Storage.Memory;
 
-/// <summary>What a file and a folder of the in-memory store share: identity, copy, move, delete and dead
-/// properties.</summary>
+/// <summary>What a file and a folder of the in-memory store share: identity, deletion and dead properties.</summary>
 internal abstract class MemoryItem(InMemoryStore store, MemoryNode node, DavPath path) : IHierarchyItem, IDeadProperties
 {
     protected InMemoryStore Store { get; } = store;
+
+    internal MemoryNode Node { get; } = node;
 
     public string Name => Path.Name;
 
     public DavPath Path { get; } = path;
 
-    public DateTimeOffset CreatedUtc => node.CreatedUtc;
+    public DateTimeOffset CreatedUtc => Node.CreatedUtc;
 
     public abstract DateTimeOffset ModifiedUtc { get; }
 
-    public ValueTask CopyToAsync(IFolder destinationFolder, string destinationName, bool deep, MultistatusErrors errors, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var target = ToOwnFolder(destinationFolder);
-        CheckName(destinationName);
-        lock (Store.Gate)
-        {
-            EnsureNotDeleted();
-            EnsureCanReceive(target, destinationName);
-            var now = Store.Clock.GetUtcNow();
-            target.Attach(node.Clone(destinationName, deep, Store, now), now);
-        }
-
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask MoveToAsync(IFolder destinationFolder, string destinationName, MultistatusErrors errors, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var target = ToOwnFolder(destinationFolder);
-        CheckName(destinationName);
-        lock (Store.Gate)
-        {
-            EnsureNotDeleted();
-            if (node.Parent is not { } parent)
-            {
-                throw new DavException(403, "The root cannot be moved.");
-            }
-
-            if (ReferenceEquals(parent, target) && string.Equals(node.Name, destinationName, StringComparison.Ordinal))
-            {
-                return ValueTask.CompletedTask;
-            }
-
-            EnsureCanReceive(target, destinationName);
-            var now = Store.Clock.GetUtcNow();
-            parent.Detach(node, now);
-            node.Name = destinationName;
-            target.Attach(node, now);
-        }
-
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask DeleteAsync(MultistatusErrors errors, CancellationToken cancellationToken)
+    public ValueTask DeleteAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         lock (Store.Gate)
         {
             EnsureNotDeleted();
-            if (node.Parent is not { } parent)
+            if (Node.Parent is not { } parent)
             {
-                throw new DavException(403, "The root cannot be deleted.");
+                throw new StoreException(StoreError.Forbidden, "The root cannot be deleted.");
             }
 
-            parent.Detach(node, Store.Clock.GetUtcNow());
-            node.MarkDeleted();
+            if (Node is MemoryFolderNode { Children.Count: > 0 })
+            {
+                throw new StoreException(StoreError.Conflict, $"'{Path}' is not empty.");
+            }
+
+            parent.Detach(Node, Store.Clock.GetUtcNow());
+            Node.MarkDeleted();
         }
 
         return ValueTask.CompletedTask;
@@ -85,7 +47,7 @@ internal abstract class MemoryItem(InMemoryStore store, MemoryNode node, DavPath
         ImmutableDictionary<XName, XElement> properties;
         lock (Store.Gate)
         {
-            properties = node.Properties;
+            properties = Node.Properties;
         }
 
         // The stored elements are never handed out: the caller may attach or change what it gets.
@@ -113,7 +75,7 @@ internal abstract class MemoryItem(InMemoryStore store, MemoryNode node, DavPath
         lock (Store.Gate)
         {
             EnsureNotDeleted();
-            var properties = node.Properties.ToBuilder();
+            var properties = Node.Properties.ToBuilder();
             for (var i = 0; i < updates.Count; i++)
             {
                 if (copies[i] is { } element)
@@ -126,51 +88,30 @@ internal abstract class MemoryItem(InMemoryStore store, MemoryNode node, DavPath
                 }
             }
 
-            node.Properties = properties.ToImmutable();
+            Node.Properties = properties.ToImmutable();
         }
 
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Throws 404 when the item was deleted after this request resolved it. Call under the lock.</summary>
+    /// <summary>Throws <see cref="StoreError.NotFound"/> when the item was deleted after this request resolved it.
+    /// Call under the lock.</summary>
     protected void EnsureNotDeleted()
     {
-        if (node.IsDeleted)
+        if (Node.IsDeleted)
         {
-            throw new DavException(404, $"'{Path}' was deleted meanwhile.");
+            throw new StoreException(StoreError.NotFound, $"'{Path}' was deleted meanwhile.");
         }
     }
+
+    /// <summary>True when this item belongs to <paramref name="state"/> (through any store instance over it).</summary>
+    internal bool BelongsTo(InMemoryStoreState state) => ReferenceEquals(Store.State, state);
 
     protected static void CheckName(string name)
     {
         if (!DavPath.IsValidSegment(name))
         {
-            throw new ArgumentException($"'{name}' is not a valid name.", nameof(name));
-        }
-    }
-
-    private MemoryFolderNode ToOwnFolder(IFolder folder) =>
-        folder is MemoryFolder own && own.BelongsTo(Store)
-            ? own.Node
-            : throw new DavException(403, "The destination belongs to another store.");
-
-    // The engine has checked all of this already; these are the races with other requests, and the guard that
-    // keeps a folder from being grafted into itself.
-    private void EnsureCanReceive(MemoryFolderNode target, string name)
-    {
-        if (target.IsDeleted)
-        {
-            throw new DavException(409, "The destination folder was deleted meanwhile.");
-        }
-
-        if (target.IsSameOrDescendantOf(node))
-        {
-            throw new DavException(403, "The destination lies inside the source.");
-        }
-
-        if (target.Children.ContainsKey(name))
-        {
-            throw new DavException(412, $"Something appeared at '{name}' in the destination meanwhile.");
+            throw new StoreException(StoreError.NameNotSupported, $"'{name}' is not a valid name.");
         }
     }
 }

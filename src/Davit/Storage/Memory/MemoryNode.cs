@@ -36,9 +36,52 @@ internal abstract class MemoryNode(string name, DateTimeOffset createdUtc)
         return false;
     }
 
-    /// <summary>A detached copy named <paramref name="name"/>, with the same dead properties; for a folder, with
-    /// copies of all members when <paramref name="deep"/>.</summary>
-    public abstract MemoryNode Clone(string name, bool deep, InMemoryStore store, DateTimeOffset now);
+    /// <summary>A detached copy named <paramref name="name"/>, with the same dead properties and no members.</summary>
+    public abstract MemoryNode CloneOne(string name, InMemoryStoreState state, DateTimeOffset now);
 
-    public virtual void MarkDeleted() => IsDeleted = true;
+    /// <summary>A detached copy named <paramref name="name"/>, with the same dead properties; for a folder, with
+    /// copies of all members when <paramref name="deep"/>. Iterative: a tree of any depth.</summary>
+    public MemoryNode Clone(string name, bool deep, InMemoryStoreState state, DateTimeOffset now)
+    {
+        var top = CloneOne(name, state, now);
+        if (!deep || this is not MemoryFolderNode folder)
+        {
+            return top;
+        }
+
+        var pending = new Stack<(MemoryFolderNode From, MemoryFolderNode To)>();
+        pending.Push((folder, (MemoryFolderNode)top));
+        while (pending.TryPop(out var pair))
+        {
+            foreach (var child in pair.From.Children.Values)
+            {
+                var copy = child.CloneOne(child.Name, state, now);
+                pair.To.Attach(copy, now);
+                if (child is MemoryFolderNode childFolder)
+                {
+                    pending.Push((childFolder, (MemoryFolderNode)copy));
+                }
+            }
+        }
+
+        return top;
+    }
+
+    /// <summary>Marks this node and everything below it deleted, so items still held by requests see it.</summary>
+    public void MarkDeleted()
+    {
+        var pending = new Stack<MemoryNode>();
+        pending.Push(this);
+        while (pending.TryPop(out var node))
+        {
+            node.IsDeleted = true;
+            if (node is MemoryFolderNode folder)
+            {
+                foreach (var child in folder.Children.Values)
+                {
+                    pending.Push(child);
+                }
+            }
+        }
+    }
 }

@@ -1,0 +1,89 @@
+using Davit.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace Davit.Engine.Methods;
+
+/// <summary>
+/// The two steps of every write of content (PUT, a form POST, the last segment of an upload): the bytes are staged
+/// outside the unit of work, so that a slow client never holds the store's write lock, and stored inside it, where
+/// the store takes the staged bytes over.
+/// </summary>
+internal static class ContentWrites
+{
+    /// <summary>
+    /// Stages <paramref name="body"/>, to be stored at <paramref name="path"/>: in an upload session when the store
+    /// keeps them and the body is large or of unknown length (an interrupted one keeps its bytes for a resume with
+    /// Content-Range), else with the store's staging, else not at all (the body is then read inside the unit of work).
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="path">Where the bytes will be stored.</param>
+    /// <param name="body">The bytes.</param>
+    /// <param name="length">Their announced length, or null.</param>
+    /// <param name="contentType">The media type the client sent, or null.</param>
+    /// <param name="reportedTotal">For a body of unknown length, the total the upload-progress report shows while it
+    /// streams: a form POST shows its whole request length, as IT Hit's form progress bar expects.</param>
+    public static async ValueTask<FileContent> StageAsync(DavRequest request, DavPath path, Stream body, long? length, string? contentType, long? reportedTotal = null)
+    {
+        if (request.SessionStore is { } sessions && (length is null || length >= request.Options.ResumableUploadThreshold))
+        {
+            var now = request.Now;
+            var session = await sessions.CreateAsync(path, length ?? reportedTotal, contentType, now, now + request.Options.UploadExpiration, request.Aborted);
+            session = await sessions.WriteAsync(session, 0, body, length, request.Time, request.Options.UploadExpiration, request.Aborted);
+            if (length is { } expected && session.BytesSaved != expected)
+            {
+                throw new DavException(StatusCodes.Status400BadRequest, $"The body ended after {session.BytesSaved} of the {expected} bytes announced.");
+            }
+
+            // A store that takes the session's bytes over removes the session itself; one that reads them leaves it.
+            request.AfterCommit(() => sessions.DeleteAsync(session, CancellationToken.None));
+            return FileContent.FromSession(session, sessions);
+        }
+
+        if (request.Staging is { } staging)
+        {
+            var staged = await staging.StageAsync(body, length, request.Aborted);
+            request.DisposeAtEnd(staged);
+            return FileContent.FromStaged(staged, contentType);
+        }
+
+        return FileContent.FromStream(body, length, contentType);
+    }
+
+    /// <summary>
+    /// Stores <paramref name="content"/> at <paramref name="path"/>, inside the unit of work: replaces the file
+    /// <paramref name="existing"/>, or creates a new one. With <paramref name="conditional"/> (the client made the
+    /// write depend on a version), the version the engine checked is the one the store must still find; without, a
+    /// create or a replace that lost a race to another writer is run again as the other kind.
+    /// </summary>
+    public static async ValueTask<(IFile File, bool Created)> StoreAsync(DavRequest request, DavPath path, IHierarchyItem? existing, FileContent content, bool conditional)
+    {
+        try
+        {
+            switch (existing)
+            {
+                case IFolder:
+                    throw new DavException(StatusCodes.Status405MethodNotAllowed, "A collection cannot be replaced by a file.");
+                case IFile file:
+                    await file.WriteAsync(content, conditional ? file.ETag : null, request.Aborted);
+                    return (file, false);
+                default:
+                    var parent = await Parents.RequireAsync(request, path);
+                    return (await parent.CreateFileAsync(path.Name, content, request.Aborted), true);
+            }
+        }
+        catch (StoreException ex) when (!conditional && ex.Error is StoreError.AlreadyExists or StoreError.NotFound or StoreError.ChangedMeanwhile
+                                        && !(existing is null && ex.Error == StoreError.NotFound))
+        {
+            // Another writer created or removed the file between the lookup and the write: in a serial order this
+            // write simply came after it, so it runs again against what is there now.
+            throw new StoreException(StoreError.Retry, $"'{path}' changed while it was being written.", ex);
+        }
+    }
+
+    /// <summary>True when the client made the request depend on the resource's state (RFC 9110 §13.1, RFC 4918 §10.4).</summary>
+    public static bool IsConditional(HttpRequest request)
+    {
+        var headers = request.Headers;
+        return headers.IfMatch.Count > 0 || headers.IfNoneMatch.Count > 0 || headers.IfUnmodifiedSince.Count > 0 || headers["If"].Count > 0;
+    }
+}

@@ -1,0 +1,67 @@
+using Davit.Server.Accounts;
+using Davit.Storage;
+
+namespace Davit.Server.Tests.Accounts;
+
+/// <summary>The users file: what is written, what is refused.</summary>
+public sealed class UsersFileTests
+{
+    [Fact]
+    public void Accounts_Round_Trip_And_Only_Hashes_Are_Written()
+    {
+        using var temp = new TempFolder();
+        var file = temp.Combine("users.json");
+        var hash = PasswordVerifier.Hash("correct horse");
+        UserAccount[] accounts =
+        [
+            new("alice", hash, AccountAccess.ReadWrite, DavPath.Root, []),
+            new("bob", hash, AccountAccess.ReadOnly, DavPath.Parse("homes/bob"), [new PathRule(DavPath.Parse("inbox"), null, true), new PathRule(DavPath.Parse("secret"), false, null)]),
+        ];
+        UsersFile.Write(file, accounts);
+
+        var read = UsersFile.Read(file);
+        Assert.Equal(2, read.Count);
+        Assert.Equal(accounts[0] with { Rules = [] }, read[0] with { Rules = [] });
+        Assert.Equal(DavPath.Parse("homes/bob"), read[1].Home);
+        Assert.Equal(accounts[1].Rules, read[1].Rules);
+        var text = File.ReadAllText(file);
+        Assert.DoesNotContain("correct horse", text, StringComparison.Ordinal);
+        Assert.Contains(hash, text, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(temp.Path, "*.tmp"));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        }
+    }
+
+    [Theory]
+    [InlineData("""{"users":[{"name":"a","passwordHash":"AQAAAA==","access":"admin"}]}""", "access must be")]
+    [InlineData("""{"users":[{"name":"a:b","passwordHash":"AQAAAA=="}]}""", "not a valid user name")]
+    [InlineData("""{"users":[{"name":"a"}]}""", "passwordHash is missing")]
+    [InlineData("""{"users":[{"name":"a","password":"plain"}]}""", "not a valid users file")]
+    [InlineData("""{"users":[{"name":"a","passwordHash":"AQAAAA==","home":"../etc"}]}""", "is not a folder path")]
+    [InlineData("""{"users":[{"name":"a","passwordHash":"AQAAAA==","rules":[{"path":"/x"}]}]}""", "says neither read nor write")]
+    [InlineData("""{"users":[{"name":"a","passwordHash":"AQAAAA==","rules":[{"path":"/x","write":"maybe"}]}]}""", "must be \"allow\" or \"deny\"")]
+    [InlineData("""{"users":[{"name":"a","passwordHash":"AQAAAA=="},{"name":"a","passwordHash":"AQAAAA=="}]}""", "is there twice")]
+    [InlineData("""{"users":[""", "not a valid users file")]
+    public void Problems_Are_Named_For_The_Operator(string json, string expected)
+    {
+        using var temp = new TempFolder();
+        var file = temp.Combine("users.json");
+        File.WriteAllText(file, json);
+        var problem = Assert.Throws<UsersFileException>(() => UsersFile.Read(file));
+        Assert.Contains(expected, problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Comments_Trailing_Commas_And_Any_Property_Case_Are_Accepted()
+    {
+        using var temp = new TempFolder();
+        var file = temp.Combine("users.json");
+        File.WriteAllText(file, """
+            // Edited by hand.
+            { "Users": [ { "Name": "a", "PasswordHash": "AQAAAA==", "Access": "read-only", }, ], }
+            """);
+        Assert.Equal(AccountAccess.ReadOnly, Assert.Single(UsersFile.Read(file)).Access);
+    }
+}
