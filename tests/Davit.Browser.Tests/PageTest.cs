@@ -207,15 +207,21 @@ public abstract class PageTest(BrowserFixture browser) : IAsyncLifetime
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath(name), FullPage = fullPage });
     }
 
-    protected static string ScreenshotPath(string name)
+    protected static string ScreenshotPath(string name) => Screenshots.PathOf(name);
+}
+
+/// <summary>Where screenshots go: .test-output/browser/ in the repository (found from the test binaries).</summary>
+internal static class Screenshots
+{
+    private static readonly string Folder = Find();
+
+    public static string PathOf(string name)
     {
-        Directory.CreateDirectory(ScreenshotFolder);
-        return Path.Combine(ScreenshotFolder, name + ".png");
+        Directory.CreateDirectory(Folder);
+        return Path.Combine(Folder, name + ".png");
     }
 
-    private static string ScreenshotFolder { get; } = FindScreenshotFolder();
-
-    private static string FindScreenshotFolder()
+    private static string Find()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

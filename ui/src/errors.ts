@@ -21,7 +21,7 @@ export async function reason(error: unknown, wording: Wording = {}): Promise<str
         case 401:
             return "you are not signed in (reload the page to sign in)";
         case 403:
-            return "the server does not allow it";
+            return "you do not have permission";
         case 404:
             return "it is no longer there";
         case 405:
