@@ -33,6 +33,8 @@ public abstract class PageTest(BrowserFixture browser) : IAsyncLifetime
 
     protected virtual int ViewportHeight => 860;
 
+    protected virtual ColorScheme ColorScheme => ColorScheme.Light;
+
     public virtual async Task InitializeAsync()
     {
         Server = await StartServerAsync();
@@ -41,6 +43,7 @@ public abstract class PageTest(BrowserFixture browser) : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = ViewportWidth, Height = ViewportHeight },
             Locale = "en-GB",
             TimezoneId = "UTC",
+            ColorScheme = ColorScheme,
         });
         Context.SetDefaultTimeout(30_000);
         Page = await Context.NewPageAsync();

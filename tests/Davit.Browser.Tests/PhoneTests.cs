@@ -1,11 +1,16 @@
 namespace Davit.Browser.Tests;
 
-/// <summary>The page at phone width (390 × 844 CSS pixels): nothing wider than the screen, the queue as a sheet.</summary>
+/// <summary>
+/// The page at phone width (390 × 844 CSS pixels), in the dark colour scheme: nothing wider than the screen, the
+/// queue as a sheet.
+/// </summary>
 public sealed class PhoneTests(BrowserFixture browser) : PageTest(browser)
 {
     protected override int ViewportWidth => 390;
 
     protected override int ViewportHeight => 844;
+
+    protected override Microsoft.Playwright.ColorScheme ColorScheme => Microsoft.Playwright.ColorScheme.Dark;
 
     [Fact]
     public async Task At_Phone_Width_Nothing_Is_Wider_Than_The_Screen_And_Uploads_Show()
