@@ -299,9 +299,10 @@ export class Uploader {
         if (found && found.total === u.size && found.bytes < u.size) {
             u.confirmed = found.bytes;
         } else if (found && found.total === u.size && u.sentLast) {
-            // The file is whole: the answer to our last segment was lost, unless the file is still the one we replace.
+            // The file is whole: the answer to our last segment was lost, unless the file is still the one there
+            // before. When that cannot be told (a merge, or an ETag never known), sending it again is the safe way.
             const etag = await dav.etagOf(u.url);
-            const ours = u.mode.kind === "replace" ? etag !== u.mode.etag : etag !== null;
+            const ours = u.mode.kind === "create" ? etag !== null : u.mode.kind === "replace" && u.mode.etag !== null && etag !== u.mode.etag;
             if (ours) u.confirmed = u.size;
         }
         u.inSync = true;
