@@ -144,6 +144,29 @@ public sealed class UploadTests(BrowserFixture browser) : PageTest(browser)
         await ghost.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached });
     }
 
+    [Fact]
+    public async Task An_Unfinished_Upload_This_Browser_Did_Not_Start_Continues_Only_When_Asked_To()
+    {
+        var source = RandomFile("survey.bin", 3 * MiB, seed: 10);
+        var bytes = await File.ReadAllBytesAsync(source);
+        Assert.Equal(308, (int)(await SegmentAsync("survey.bin", bytes, 0, (int)MiB)).StatusCode);
+        await OpenAsync();
+        var before = Server.PutBytes;
+
+        await PickFilesAsync(source);
+        var dialog = Page.Locator("dialog[open]");
+        await dialog.WaitForAsync();
+        Assert.Contains("survey.bin: 1.00 of 3.00 MiB there", await dialog.InnerTextAsync(), StringComparison.Ordinal);
+        await ScreenshotAsync("upload-question");
+        await dialog.GetByLabel("Continue them").CheckAsync();
+        await dialog.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Upload" }).ClickAsync();
+
+        var row = UploadRow("survey.bin");
+        await WaitForAsync(async () => await row.GetAttributeAsync("data-state") == "done", TimeSpan.FromSeconds(30), "the upload to finish");
+        Assert.Equal(2 * MiB, Server.PutBytes - before);
+        Assert.Equal(Sha256(source), Sha256(Server.OnDisk("survey.bin")));
+    }
+
     private async Task<HttpResponseMessage> SegmentAsync(string url, byte[] bytes, int start, int end)
     {
         var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent(bytes, start, end - start) };

@@ -212,7 +212,7 @@ export function FolderDialog(props: {
 /** The questions an upload raises: replace files, upload into folders that exist, continue unfinished uploads. */
 export function UploadQuestions(props: { plan: UploadPlan; onDone: (answers: Answers | null) => void }): JSX.Element {
     const { plan } = props;
-    const [answers, setAnswers] = useState<Answers>({ replace: false, merge: true, resumeUnfinished: true });
+    const [answers, setAnswers] = useState<Answers>({ replace: false, merge: true, resumeUnfinished: false });
     const list = (names: string[]) => (
         <ul class="names">
             {names.slice(0, 6).map((n) => (
