@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Upload benchmarks: throughput of one large upload to the file-system store, as a plain PUT (curl -T) and as
 # 8 MiB Content-Range segments over one keep-alive connection, beside dd writing the same bytes to the same disk with
-# conv=fsync in the same run; then the server's peak memory during a very large plain PUT, which must stay flat.
+# conv=fsync in the same run; the same two uploads to the memory store; then the server's peak memory during a very
+# large plain PUT, which must stay flat.
 # Usage: bench/uploads.sh [upload size in MiB, default 1024] [large upload in MiB, default 4096].
 # Needs the .NET SDK, curl and python3.
 set -euo pipefail
@@ -12,8 +13,6 @@ segment_mib=8
 runs=3
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$repo/bench/common.sh"
-other="" # an uploads folder on another volume (tmpfs), when there is one
-cleanup_more() { [[ -z $other ]] || rm -rf "$other"; }
 bench_init bench-uploads
 
 for tool in curl python3 dd; do
@@ -91,10 +90,11 @@ else:
     sys.exit(f"unknown mode {mode}")
 PY
 
-start_davit() { # name [uploads folder, default $work/uploads-<name>]; sets $port and $server_pid
-    local uploads=${2:-$work/uploads-$1}
-    mkdir -p "$work/root-$1" "$uploads"
-    start_server "$1" --root "$work/root-$1" --Davit:Engine:UploadsFolder "$uploads"
+start_davit() { # name [more server options]; sets $port and $server_pid. Uploads in progress live in the store.
+    local name=$1
+    shift
+    mkdir -p "$work/root-$name"
+    start_server "$name" --root "$work/root-$name" "$@"
 }
 
 now() { date +%s.%N; }
@@ -140,20 +140,20 @@ read -r seg_s seg_median_s seg_last_s < <(sort -g "$work/segments.txt" | awk '{a
 fs_peak_small=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$server_pid/status")
 kill "$server_pid"
 
-# 3b. The same segments with the uploads folder on another volume (/dev/shm, a tmpfs), when there is one with room:
-# the finished upload cannot be renamed into place then, and the last segment copies it to the disk.
-if [[ -d /dev/shm && $(stat -c %d /dev/shm) != $(stat -c %d "$work") ]] &&
-    (($(df -Pm /dev/shm | awk 'NR == 2 {print $4}') > 2 * size_mib)); then
-    other=$(mktemp -d /dev/shm/davit-bench-uploads-XXXXXX)
-    start_davit cross "$other"
-    for i in $(seq $runs); do
-        python3 "$work/put.py" segments "$port" "/seg-$i.bin" "$work/src.bin" $((segment_mib * 1024 * 1024))
-        cmp -s "$work/src.bin" "$work/root-cross/seg-$i.bin" || { echo "cross-volume PUT $i: content differs" >&2; exit 1; }
-        settle "$work/root-cross/seg-$i.bin"
-    done >"$work/cross.txt"
-    read -r cross_s cross_median_s cross_last_s < <(sort -g "$work/cross.txt" | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}')
-    kill "$server_pid"
-fi
+# 3b. The same two uploads to the memory store, whose finished uploads become their files without a copy too.
+start_davit memory --store memory
+mem_plain_s=$(for i in $(seq $runs); do
+    curl -sS -f -H 'Expect:' -T "$work/src.bin" "http://127.0.0.1:$port/plain-$i.bin" -o /dev/null -w '%{time_total}\n'
+    curl -sS -f "http://127.0.0.1:$port/plain-$i.bin" | cmp -s "$work/src.bin" - || { echo "memory plain PUT $i: content differs" >&2; exit 1; }
+    curl -sS -f -X DELETE "http://127.0.0.1:$port/plain-$i.bin" -o /dev/null
+done | median)
+for i in $(seq $runs); do
+    python3 "$work/put.py" segments "$port" "/seg-$i.bin" "$work/src.bin" $((segment_mib * 1024 * 1024))
+    curl -sS -f "http://127.0.0.1:$port/seg-$i.bin" | cmp -s "$work/src.bin" - || { echo "memory segmented PUT $i: content differs" >&2; exit 1; }
+    curl -sS -f -X DELETE "http://127.0.0.1:$port/seg-$i.bin" -o /dev/null
+done >"$work/memory.txt"
+read -r mem_seg_s mem_seg_median_s mem_seg_last_s < <(sort -g "$work/memory.txt" | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}')
+kill "$server_pid"
 settle "$work/src.bin"
 
 # 4. The large upload, to a fresh server, so that its peak resident memory (VmHWM) covers only its start and this
@@ -192,14 +192,9 @@ printf 'segments: median %s ms each before the last; the last (completes the upl
     "$(ms "$seg_median_s")" "$(ms "$seg_last_s")"
 printf '          the commit of %s MiB adds about %s ms\n' "$size_mib" "$(ms "$commit_s")"
 printf 'peak RSS of that server after all the uploads above: %s MiB\n' "$fs_peak_small"
-if [[ -n $other ]]; then
-    cross_rate=$(mib_s "$size_mib" "$cross_s")
-    cross_commit_s=$(awk -v a="$cross_last_s" -v b="$cross_median_s" 'BEGIN {print a - b}')
-    printf 'uploads folder on tmpfs (/dev/shm), root on the disk: segments %.2f s, %s MiB/s, %s vs dd;\n' \
-        "$cross_s" "$cross_rate" "$(ratio "$cross_rate" "$dd_rate")"
-    printf '          median segment %s ms, the last %s ms: the cross-volume copy of %s MiB takes about %s ms (%s MiB/s)\n' \
-        "$(ms "$cross_median_s")" "$(ms "$cross_last_s")" "$size_mib" "$(ms "$cross_commit_s")" "$(mib_s "$size_mib" "$cross_commit_s")"
-fi
+printf 'memory store: plain PUT %.2f s (%s MiB/s); %s MiB segments %.2f s (%s MiB/s), median %s ms each, the last %s ms\n' \
+    "$mem_plain_s" "$(mib_s "$size_mib" "$mem_plain_s")" "$segment_mib" "$mem_seg_s" "$(mib_s "$size_mib" "$mem_seg_s")" \
+    "$(ms "$mem_seg_median_s")" "$(ms "$mem_seg_last_s")"
 printf '%s MiB plain PUT to a fresh server: %.1f s (%s MiB/s), of which %.1f s after the last body byte (the final flush and the commit); status %s\n' \
     "$big_mib" "$big_s" "$(mib_s "$big_mib" "$big_s")" "$big_commit_s" "$big_status"
 printf '  server RSS: %s MiB idle before it, %s MiB highest of %s samples (0.2 s), peak VmHWM %s MiB\n' \

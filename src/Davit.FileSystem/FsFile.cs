@@ -93,7 +93,8 @@ internal sealed class FsFile : FsItem, IFile, IModificationTime
 
         try
         {
-            File.Delete(EntryPath);
+            // To the trash rather than unlinked: a unit of work that is rolled back brings it back.
+            Store.Discard(Store.Trash(EntryPath, Unit), Unit);
         }
         catch (Exception ex) when (IoErrors.HasOutcome(ex))
         {

@@ -134,6 +134,23 @@ internal sealed class FsFolder : FsItem, IFolder, IModificationTime, IMoveTarget
             return true;
         }
 
+        // The whole tree goes to the trash in one rename, to come back if the unit of work is rolled back; its files
+        // are deleted once it is committed. A tree holding the metadata folder, or one the trash cannot take (another
+        // volume), is deleted entry by entry instead, reporting the members that stay.
+        if (!StoreLayout.IsSameOrUnder(Store.Layout.MetadataPath, RealPath, StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                Store.Discard(Store.Trash(EntryPath, Unit), Unit);
+                await PropertyRepository.DeleteAsync(Metadata, Path, [], cancellationToken);
+                return true;
+            }
+            catch (IOException ex) when (IoErrors.IsCrossDevice(ex))
+            {
+                // Falls through to the walk.
+            }
+        }
+
         new TreeDeleter(Store.Layout, errors).DeleteFolder(EntryPath, Path, cancellationToken);
         var survivors = SurvivorsOf(errors.Errors.Skip(before));
         await PropertyRepository.DeleteAsync(Metadata, Path, survivors, cancellationToken);

@@ -70,7 +70,7 @@ public abstract partial class UploadSessionStoreConformanceTests
         {
             var found = await Sessions.GetAsync(session.Path, Now, CancellationToken.None);
             Assert.Equal(session, found);
-            Assert.Equal(session.Path.Segments, found!.Path.Segments);
+            Assert.Equal(session.Path.Segments.ToArray(), found!.Path.Segments.ToArray());
         }
 
         Assert.Null(await Sessions.GetAsync(DavPath.Root.Append("odd caf\u00E9").Append("cafe\u0301"), Now, CancellationToken.None));

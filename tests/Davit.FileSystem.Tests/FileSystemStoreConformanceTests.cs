@@ -15,6 +15,9 @@ public sealed class FileSystemStoreConformanceTests : StoreConformanceTests
         return ValueTask.FromResult<IDavStore>(new FileSystemStore(new FileSystemStoreOptions { Root = root }));
     }
 
+    protected override ValueTask<IDavStore> OpenSecondInstanceAsync(IDavStore first) =>
+        ValueTask.FromResult<IDavStore>(new FileSystemStore(new FileSystemStoreOptions { Root = root! }));
+
     protected override ValueTask DisposeStoreAsync(IDavStore store)
     {
         ((FileSystemStore)store).Dispose();

@@ -1,3 +1,4 @@
+using Davit.Conformance;
 using System.Xml.Linq;
 using Davit.Storage;
 
@@ -165,6 +166,26 @@ public sealed class PropertyTests : IDisposable
         {
             Assert.Equal(10, (await GetAsync($"f{i}.txt")).Count);
         }
+    }
+
+    [Fact]
+    public async Task Properties_And_A_Modification_Time_In_One_Unit_Of_Work_Are_All_Or_Nothing()
+    {
+        await bed.PutAsync("a.txt", "a");
+
+        // The properties are saved, then setting the time fails (the file vanished behind the server's back): the unit
+        // of work is not committed, and the properties are not kept either.
+        var failure = await Assert.ThrowsAsync<StoreException>(() => bed.Store.InWriteAsync(async context =>
+        {
+            var item = (IFile)(await bed.Store.GetHierarchyItemAsync(DavPath.Parse("a.txt"), context, default))!;
+            await ((IDeadProperties)item).UpdatePropertiesAsync([new PropertyUpdate(Color, new DeadProperty(new XElement(Color, "red")))], default);
+            File.Delete(bed.OnDisk("a.txt"));
+            await ((IModificationTime)item).SetModifiedAsync(DateTimeOffset.UtcNow.AddDays(-1), default);
+        }));
+
+        Assert.Equal(StoreError.NotFound, failure.Error);
+        await File.WriteAllTextAsync(bed.OnDisk("a.txt"), "back");
+        Assert.Empty(await GetAsync("a.txt"));
     }
 
     // a/b (with c.txt) next to a/bc (with d.txt); each item's "color" names the item.

@@ -72,17 +72,22 @@ internal sealed class MemorySessions
             {
                 var chunk = new byte[ChunkSize];
                 var filled = 0;
-                int read;
-                while (filled < chunk.Length && (read = await data.ReadAsync(chunk.AsMemory(filled), cancellationToken)) > 0)
+                try
                 {
-                    filled += read;
+                    int read;
+                    while (filled < chunk.Length && (read = await data.ReadAsync(chunk.AsMemory(filled), cancellationToken)) > 0)
+                    {
+                        filled += read;
+                    }
                 }
-
-                if (filled > 0)
+                catch
                 {
+                    // A dropped connection or a cancelled request: what arrived is kept.
                     Publish(entry, chunk, filled, clock, lifetime);
+                    throw;
                 }
 
+                Publish(entry, chunk, filled, clock, lifetime);
                 if (filled < chunk.Length)
                 {
                     lock (gate)
@@ -182,8 +187,13 @@ internal sealed class MemorySessions
                 throw new StoreException(StoreError.NotFound, $"The upload to '{entry.Session.Path}' was cancelled or replaced.");
             }
 
+            // Even a write that brought no bytes (an empty segment) moves the times on.
             var now = clock.GetUtcNow();
-            entry.Append(filled == chunk.Length ? chunk : chunk.AsMemory(0, filled).ToArray());
+            if (filled > 0)
+            {
+                entry.Append(filled == chunk.Length ? chunk : chunk.AsMemory(0, filled).ToArray());
+            }
+
             entry.Session = entry.Session with { BytesSaved = entry.Session.BytesSaved + filled, LastChunkSavedUtc = now, ExpiresUtc = now + lifetime };
         }
     }
