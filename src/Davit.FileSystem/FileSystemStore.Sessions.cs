@@ -38,7 +38,7 @@ public sealed partial class FileSystemStore : IUploadSessionStore
 
     /// <inheritdoc />
     public ValueTask DeleteAsync(UploadSession session, CancellationToken cancellationToken) =>
-        Uploads.DeleteAsync(Database, session, cancellationToken);
+        Uploads.DiscardAsync(session, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<UploadSession>> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>

@@ -143,6 +143,11 @@ public sealed partial class FileSystemStore : IDavStore, IContentStaging, IState
             throw new StoreException(StoreError.NameNotSupported, $"'{name}' cannot be a name in this store.");
         }
 
+        if (PathResolver.IsTooLong(entry, name))
+        {
+            throw new StoreException(StoreError.NameTooLong, $"A name of {System.Text.Encoding.UTF8.GetByteCount(name)} bytes, or a path of {System.Text.Encoding.UTF8.GetByteCount(entry)}, is longer than the file system holds.");
+        }
+
         if (Layout.IsHidden(entry))
         {
             throw new StoreException(StoreError.Forbidden, $"'{name}' cannot be created in '{folder.Path}'.");

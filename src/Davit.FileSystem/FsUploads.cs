@@ -143,6 +143,13 @@ internal sealed class FsUploads
         ArgumentOutOfRangeException.ThrowIfNegative(bytesSaved);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(bytesSaved, current.BytesSaved);
         using var handle = OpenForWriting(session);
+        if (RandomAccess.GetLength(handle) > current.BytesSaved)
+        {
+            // Bytes past the count were never acknowledged: they go first, which needs no room in the database
+            // (this may be all that can be done on a full disk).
+            RandomAccess.SetLength(handle, current.BytesSaved);
+        }
+
         var truncated = current with { BytesSaved = bytesSaved };
         if (bytesSaved < current.BytesSaved)
         {
@@ -180,6 +187,42 @@ internal sealed class FsUploads
         }
 
         return ValueTask.FromResult<Stream>(new BoundedReadStream(file, session.BytesSaved));
+    }
+
+    /// <summary>
+    /// Deletes <paramref name="session"/> outside a unit of work. On a full disk the database may have no room to
+    /// record even a delete: then the data file is emptied first, which frees its bytes, and the delete is tried again.
+    /// Should that fail too, the row is left counting bytes its file no longer has, which start-up recovery corrects.
+    /// </summary>
+    public async ValueTask DiscardAsync(UploadSession session, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await DeleteAsync(database, session, cancellationToken);
+        }
+        catch (StoreException ex) when (ex.Error == StoreError.InsufficientStorage && !IsBeingWritten(session.Id))
+        {
+            if (!TryEmpty(session))
+            {
+                throw;
+            }
+
+            await DeleteAsync(database, session, cancellationToken);
+        }
+    }
+
+    private bool TryEmpty(UploadSession session)
+    {
+        try
+        {
+            using var handle = File.OpenHandle(DataPath(session.Id), FileMode.Open, FileAccess.Write, FileShare.None);
+            RandomAccess.SetLength(handle, 0);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     public async ValueTask DeleteAsync(IMetadata metadata, UploadSession session, CancellationToken cancellationToken)
@@ -280,7 +323,8 @@ internal sealed class FsUploads
         return staged;
     }
 
-    // Rows whose data file is gone, data longer than its count, and data files nobody counts are put right at start.
+    // Rows whose data file is gone, data longer or shorter than its count, and data files nobody counts are put right
+    // at start.
     private void Recover(DateTimeOffset now)
     {
         var rows = QueryAsync(database, "1 = 1", DavPath.Root, DateTimeOffset.MinValue, CancellationToken.None).AsTask().GetAwaiter().GetResult();
@@ -291,9 +335,15 @@ internal sealed class FsUploads
             try
             {
                 using var handle = File.OpenHandle(DataPath(session.Id), FileMode.Open, FileAccess.Write, FileShare.None);
-                if (RandomAccess.GetLength(handle) > session.BytesSaved)
+                var length = RandomAccess.GetLength(handle);
+                if (length > session.BytesSaved)
                 {
                     RandomAccess.SetLength(handle, session.BytesSaved);
+                }
+                else if (length < session.BytesSaved)
+                {
+                    // A discard on a full disk emptied the file but could not delete the row.
+                    UpdateAsync(database, session with { BytesSaved = length }, CancellationToken.None).AsTask().GetAwaiter().GetResult();
                 }
             }
             catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)

@@ -31,7 +31,7 @@ internal static class IoErrors
         StoreException store => store.Error,
         UnauthorizedAccessException => StoreError.Forbidden,
         FileNotFoundException or DirectoryNotFoundException => StoreError.NotFound,
-        PathTooLongException => StoreError.NameNotSupported,
+        PathTooLongException => StoreError.NameTooLong,
         IOException io when IsOutOfSpace(io) => StoreError.InsufficientStorage,
         _ => throw new InvalidOperationException("Not an expected file-system failure.", exception),
     };

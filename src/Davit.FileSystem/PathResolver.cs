@@ -10,6 +10,13 @@ internal sealed class PathResolver(StoreLayout layout)
 {
     private static readonly char[] InvalidNameChars = Path.GetInvalidFileNameChars();
 
+    /// <summary>The longest name most file systems hold, in bytes of UTF-8 (NAME_MAX).</summary>
+    public const int MaxNameBytes = 255;
+
+    /// <summary>The longest path the operating system takes, in bytes of UTF-8 without the final NUL (PATH_MAX - 1 on
+    /// Linux; Windows' long paths are longer, macOS's shorter, and this bound is kept for all).</summary>
+    public const int MaxPathBytes = 4095;
+
     /// <summary>Resolves <paramref name="path"/>, or returns null when it must not be reachable.</summary>
     public Location? Resolve(DavPath path)
     {
@@ -18,7 +25,9 @@ internal sealed class PathResolver(StoreLayout layout)
             return new Location(layout.RootPath, layout.RootPath, EntryKind.Folder);
         }
 
-        if (!IsLexicallyConfined(path))
+        if (path.Segments.Any(s => System.Text.Encoding.UTF8.GetByteCount(s) > MaxNameBytes)
+            || IsTooLong(Path.Join(layout.RootPath, string.Join('/', path.Segments)), path.Name)
+            || !IsLexicallyConfined(path))
         {
             return null;
         }
@@ -65,6 +74,11 @@ internal sealed class PathResolver(StoreLayout layout)
         DavPath.IsValidSegment(name)
         && name.AsSpan().IndexOfAny(InvalidNameChars) < 0
         && !(OperatingSystem.IsWindows() && (name.EndsWith('.') || name.EndsWith(' ')));
+
+    /// <summary>True when <paramref name="fullPath"/>, or its last component <paramref name="name"/>, is longer than the
+    /// operating system takes: no item can be there, and none can be created.</summary>
+    public static bool IsTooLong(string fullPath, string name) =>
+        System.Text.Encoding.UTF8.GetByteCount(name) > MaxNameBytes || System.Text.Encoding.UTF8.GetByteCount(fullPath) > MaxPathBytes;
 
     // DavPath already refuses "..", separators and NUL; this is the second, independent check.
     private bool IsLexicallyConfined(DavPath path)

@@ -71,6 +71,63 @@ public sealed class DiskFullTests : IAsyncLifetime
         Assert.Equal(bytes, await server.Client.GetByteArrayAsync("upload.bin"));
     }
 
+    [Fact]
+    public async Task Big_Puts_That_Did_Not_Fit_Leave_No_Bytes_Behind_So_Small_Writes_Still_Fit()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            var response = await server.Client.PutAsync($"too-big-{i}.bin", RandomNumberGenerator.GetBytes(5_000_000));
+            Assert.Equal(HttpStatusCode.InsufficientStorage, response.StatusCode);
+        }
+
+        // Nothing of them stays as an upload in progress, in the REPORT or on the disk.
+        Assert.Empty((await Dav.MultistatusAsync(await server.Client.SendAsync("REPORT", "", "<i:upload-progress xmlns:i=\"ithit\"/>")))
+            .Descendants(System.Xml.Linq.XName.Get("bytes-uploaded", "ithit")));
+        Assert.Empty(Directory.GetFiles(Path.Join(mountPoint, "root", ".davit", "uploads")));
+        var small = RandomNumberGenerator.GetBytes(100_000);
+        Assert.Equal(HttpStatusCode.Created, (await server.Client.PutAsync("small.bin", small)).StatusCode);
+        Assert.Equal(small, await server.Client.GetByteArrayAsync("small.bin"));
+    }
+
+    [Fact]
+    public async Task Proppatch_And_Lock_On_A_Full_Disk_Are_507_And_Change_Nothing()
+    {
+        Assert.Equal(HttpStatusCode.Created, (await server.Client.PutAsync("a.txt", "a")).StatusCode);
+        FillTheDisk();
+
+        var big = new string('v', 600_000);
+        var patch = await server.Client.SendAsync("PROPPATCH", "a.txt", Dav.Xml($"<D:propertyupdate xmlns:D=\"DAV:\"><D:set><D:prop><p xmlns=\"urn:z\">{big}</p></D:prop></D:set></D:propertyupdate>"));
+        // The properties of a PROPPATCH are one unit of work: when its commit finds no room, the whole request is 507.
+        Assert.Equal(HttpStatusCode.InsufficientStorage, patch.StatusCode);
+
+        var locked = await server.Client.SendAsync("LOCK", "a.txt", Dav.Xml($"<D:lockinfo xmlns:D=\"DAV:\"><D:lockscope><D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype><D:owner>{big}</D:owner></D:lockinfo>"));
+        Assert.Equal(HttpStatusCode.InsufficientStorage, locked.StatusCode);
+
+        var props = await Dav.MultistatusAsync(await server.Client.PropfindAsync("a.txt", "0"));
+        Assert.Null(Dav.Property(props, "/a.txt", System.Xml.Linq.XName.Get("p", "urn:z")));
+        Assert.Empty(props.Descendants(Dav.D + "activelock"));
+        Assert.Equal("a", await server.Client.GetStringAsync("a.txt"));
+    }
+
+    // A ballast file takes every byte left on the tmpfs (outside the root, so nobody serves it).
+    private void FillTheDisk()
+    {
+        using var ballast = new FileStream(Path.Join(mountPoint, "ballast"), FileMode.Create, FileAccess.Write);
+        var block = new byte[64 * 1024];
+        try
+        {
+            while (true)
+            {
+                ballast.Write(block);
+                ballast.Flush();
+            }
+        }
+        catch (IOException)
+        {
+            // Full.
+        }
+    }
+
     private async Task<HttpResponseMessage> SegmentAsync(byte[] bytes, long first, long last)
     {
         var request = Dav.Request("PUT", "upload.bin");

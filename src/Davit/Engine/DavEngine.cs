@@ -253,6 +253,7 @@ internal sealed class DavEngine
         var method = http.Request.Method;
         var logPath = http.Request.PathBase.Add(http.Request.Path).ToString();
         var state = new RequestState();
+        http.Request.Body = new ClientBody(http.Request.Body, http.RequestAborted);
         try
         {
             LiftBodyLimit(http);
@@ -384,6 +385,13 @@ internal sealed class DavEngine
 
         http.Response.Clear();
         http.Response.StatusCode = statusCode;
+        if (http.Request.Body is ClientBody { Ended: false } && Xml.XmlRequestReader.MayHaveBody(http.Request))
+        {
+            // Refused before its body was read to the end: Kestrel would read the rest (gigabytes, maybe) to keep the
+            // connection open; closing it costs the client one reconnect.
+            http.Response.Headers.Connection = "close";
+        }
+
         if (statusCode == StatusCodes.Status503ServiceUnavailable)
         {
             // The store's backing service is down or busy: worth asking again soon.

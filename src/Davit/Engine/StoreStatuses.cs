@@ -17,6 +17,7 @@ internal static class StoreStatuses
         StoreError.ChangedMeanwhile => StatusCodes.Status412PreconditionFailed,
         StoreError.Busy => StatusCodes.Status409Conflict,
         StoreError.NameNotSupported => StatusCodes.Status400BadRequest,
+        StoreError.NameTooLong => StatusCodes.Status414UriTooLong,
         StoreError.LoopDetected => StatusCodes.Status508LoopDetected,
         StoreError.Unavailable or StoreError.Retry => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,

@@ -17,6 +17,13 @@ public sealed class DavOptions
     public long MaxXmlRequestBodySize { get; set; } = 1024 * 1024;
 
     /// <summary>
+    /// How deep elements may nest in an XML request body (the root element is level 1). Deeper bodies get 400 before
+    /// anything is built from them. WebDAV's own elements take four levels; the rest is for dead property values.
+    /// Default 100.
+    /// </summary>
+    public int MaxXmlDepth { get; set; } = 100;
+
+    /// <summary>
     /// The largest PUT body accepted, in bytes, or null for no limit (the default). This replaces Kestrel's
     /// 30 MB request-body limit on the WebDAV endpoint, so multi-gigabyte uploads stream through.
     /// </summary>

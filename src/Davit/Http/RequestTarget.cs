@@ -37,7 +37,9 @@ internal static class RequestTarget
             var slash = rest.IndexOf('/');
             authority = (slash < 0 ? rest : rest[..slash]).ToString();
             path = slash < 0 ? "/" : rest[slash..];
-            return true;
+
+            // A host that is not one ("[not a uri", a space) makes the whole URI malformed.
+            return Uri.TryCreate(string.Concat(span[..scheme], "://", authority, "/"), UriKind.Absolute, out var parsed) && parsed.Host.Length > 0;
         }
 
         return false;

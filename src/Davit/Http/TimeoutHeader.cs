@@ -4,9 +4,10 @@ namespace Davit.Http;
 internal static class TimeoutHeader
 {
     /// <summary>
-    /// The first usable value of "Infinite" or "Second-n" (n at most 2^32 - 1) in the comma-separated list, capped at
+    /// The first usable value of "Infinite" or "Second-n" in the comma-separated list, capped at
     /// <paramref name="maximum"/>; <paramref name="fallback"/> when the header is absent or has no usable value
-    /// (the server may choose, §10.7). <see cref="Timeout.InfiniteTimeSpan"/> stands for Infinite.
+    /// (the server may choose, §10.7). <see cref="Timeout.InfiniteTimeSpan"/> stands for Infinite. §10.7 bounds n by
+    /// 2^32 - 1; a larger n asks for more than the maximum just as well, so it gets the maximum too.
     /// </summary>
     public static TimeSpan Choose(string? header, TimeSpan fallback, TimeSpan maximum)
     {
@@ -19,10 +20,12 @@ internal static class TimeoutHeader
                 break;
             }
 
-            if (part.StartsWith("Second-", StringComparison.OrdinalIgnoreCase)
-                && uint.TryParse(part.AsSpan(7), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+            if (part.StartsWith("Second-", StringComparison.OrdinalIgnoreCase) && part.Length > 7
+                && !part.AsSpan(7).ContainsAnyExceptInRange('0', '9'))
             {
-                chosen = TimeSpan.FromSeconds(seconds);
+                chosen = uint.TryParse(part.AsSpan(7), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+                    ? TimeSpan.FromSeconds(seconds)
+                    : TimeSpan.MaxValue;
                 break;
             }
         }

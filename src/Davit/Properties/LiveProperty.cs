@@ -27,10 +27,10 @@ internal static class LiveProperties
     public static readonly IReadOnlyList<LiveProperty> All =
     [
         new(DavNames.CreationDate, (_, _) => true, (w, i, _) => w.WriteString(FormatCreationDate(i.CreatedUtc))),
-        new(DavNames.DisplayName, (_, _) => true, (w, i, _) => w.WriteString(i.Name)),
+        new(DavNames.DisplayName, (_, _) => true, (w, i, _) => w.WriteString(XmlChars.Carryable(i.Name))),
         new(DavNames.GetContentLength, (i, _) => i is IFile, (w, i, _) => w.WriteString(((IFile)i).ContentLength.ToString(CultureInfo.InvariantCulture))),
-        new(DavNames.GetContentType, (i, _) => i is IFile, (w, i, _) => w.WriteString(((IFile)i).ContentType)),
-        new(DavNames.GetETag, (i, _) => i is IFile, (w, i, _) => w.WriteString(QuoteETag(((IFile)i).ETag))),
+        new(DavNames.GetContentType, (i, _) => i is IFile, (w, i, _) => w.WriteString(XmlChars.Carryable(((IFile)i).ContentType))),
+        new(DavNames.GetETag, (i, _) => i is IFile, (w, i, _) => w.WriteString(XmlChars.Carryable(QuoteETag(((IFile)i).ETag)))),
         new(DavNames.GetLastModified, (_, _) => true, (w, i, _) => w.WriteString(FormatHttpDate(i.ModifiedUtc))),
         new(DavNames.ResourceType, (_, _) => true, (w, i, _) => WriteResourceType(w, i)),
         new(DavNames.LockDiscovery, (_, c) => c.Locking, WriteLockDiscovery),

@@ -33,9 +33,13 @@ public enum StoreError
     /// on any node) [409].</summary>
     Busy,
 
-    /// <summary>The store cannot hold this name or path: too long, or holding characters it cannot keep. Nothing
-    /// was changed [400].</summary>
+    /// <summary>The store cannot hold this name: it holds characters the store cannot keep. Nothing was changed
+    /// [400].</summary>
     NameNotSupported,
+
+    /// <summary>A name or the whole path is longer than the store can hold (255 bytes for a name on most file systems,
+    /// 4,095 for a path on Linux). Nothing was changed [414].</summary>
+    NameTooLong,
 
     /// <summary>A tree operation found a loop (a link leading back into the tree) [508].</summary>
     LoopDetected,

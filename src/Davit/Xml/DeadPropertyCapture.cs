@@ -13,6 +13,12 @@ internal static class DeadPropertyCapture
 
     public static XElement Capture(XElement source)
     {
+        // An element named in the namespace of xmlns itself cannot be declared anywhere: no store could keep it.
+        if (source.DescendantsAndSelf().Any(e => e.Name.Namespace == XNamespace.Xmlns))
+        {
+            throw new Engine.DavException(Microsoft.AspNetCore.Http.StatusCodes.Status400BadRequest, "An element is named in the xmlns namespace, which XML reserves.");
+        }
+
         var copy = new XElement(source);
         DeclareInheritedNamespaces(source, copy);
 

@@ -61,28 +61,61 @@ internal static class XmlRequestReader
         }
 
         buffer.Position = 0;
-        return Parse(buffer);
+        return Parse(buffer, context.Options.MaxXmlDepth);
     }
 
-    /// <summary>Parses a complete XML document from <paramref name="stream"/>; 400 when not well-formed.</summary>
-    public static XDocument Parse(Stream stream)
+    /// <summary>
+    /// Parses a complete XML document from <paramref name="stream"/>, which must be seekable; 400 when not well-formed
+    /// or when elements nest deeper than <paramref name="maxDepth"/>. The depth is checked in a first pass that stops
+    /// at the first element too deep, before anything is built from the document: building an element tree copies it
+    /// recursively, so an input nested 100,000 deep would otherwise exhaust the stack (which no catch can survive).
+    /// </summary>
+    public static XDocument Parse(Stream stream, int maxDepth)
     {
-        var settings = new XmlReaderSettings
-        {
-            DtdProcessing = DtdProcessing.Prohibit,
-            XmlResolver = null,
-            IgnoreComments = true,
-            IgnoreProcessingInstructions = true,
-            CloseInput = false,
-        };
+        CheckDepth(stream, maxDepth);
+        stream.Position = 0;
         try
         {
-            using var reader = XmlReader.Create(stream, settings);
+            using var reader = XmlReader.Create(stream, Settings);
             return XDocument.Load(reader, LoadOptions.PreserveWhitespace);
         }
         catch (XmlException ex)
         {
             throw new DavException(StatusCodes.Status400BadRequest, $"The request body is not well-formed XML: {ex.Message}", innerException: ex);
         }
+        catch (ArgumentException ex)
+        {
+            // Well-formed for the reader, but not a namespace-valid tree (an element named xmlns:x, for one).
+            throw new DavException(StatusCodes.Status400BadRequest, $"The request body is not namespace-valid XML: {ex.Message}", innerException: ex);
+        }
     }
+
+    private static void CheckDepth(Stream stream, int maxDepth)
+    {
+        try
+        {
+            using var reader = XmlReader.Create(stream, Settings);
+            while (reader.Read())
+            {
+                // Depth counts from 0 at the root element.
+                if (reader.NodeType == XmlNodeType.Element && reader.Depth >= maxDepth)
+                {
+                    throw new DavException(StatusCodes.Status400BadRequest, $"The request body nests elements deeper than {maxDepth} levels.");
+                }
+            }
+        }
+        catch (XmlException ex)
+        {
+            throw new DavException(StatusCodes.Status400BadRequest, $"The request body is not well-formed XML: {ex.Message}", innerException: ex);
+        }
+    }
+
+    private static XmlReaderSettings Settings => new()
+    {
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        IgnoreComments = true,
+        IgnoreProcessingInstructions = true,
+        CloseInput = false,
+    };
 }

@@ -8,7 +8,7 @@ namespace Davit.Tests.Xml;
 public sealed class DeadPropertyCaptureTests
 {
     private static DeadProperty CaptureOnly(string xml) =>
-        ProppatchRequest.Parse(XmlRequestReader.Parse(new MemoryStream(Encoding.UTF8.GetBytes(xml)))).Single().Value!;
+        ProppatchRequest.Parse(XmlRequestReader.Parse(new MemoryStream(Encoding.UTF8.GetBytes(xml)), 100)).Single().Value!;
 
     [Fact]
     public void Keeps_The_Prefix_Declared_On_An_Ancestor()

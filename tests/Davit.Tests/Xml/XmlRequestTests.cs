@@ -8,7 +8,7 @@ namespace Davit.Tests.Xml;
 
 public sealed class XmlRequestTests
 {
-    private static XDocument Load(string xml) => XmlRequestReader.Parse(new MemoryStream(Encoding.UTF8.GetBytes(xml)));
+    private static XDocument Load(string xml) => XmlRequestReader.Parse(new MemoryStream(Encoding.UTF8.GetBytes(xml)), 100);
 
     [Theory]
     [InlineData("<D:propfind xmlns:D=\"DAV:\"><D:prop>")]

@@ -1,4 +1,5 @@
 using Davit.Storage;
+using Davit.Uploads;
 using Microsoft.AspNetCore.Http;
 
 namespace Davit.Engine.Methods;
@@ -28,7 +29,7 @@ internal static class ContentWrites
         {
             var now = request.Now;
             var session = await sessions.CreateAsync(path, length ?? reportedTotal, contentType, now, now + request.Options.UploadExpiration, request.Aborted);
-            session = await sessions.WriteAsync(session, 0, body, length, request.Time, request.Options.UploadExpiration, request.Aborted);
+            session = await WriteOrDiscardAsync(request, sessions, session, 0, body, length);
             if (length is { } expected && session.BytesSaved != expected)
             {
                 throw new DavException(StatusCodes.Status400BadRequest, $"The body ended after {session.BytesSaved} of the {expected} bytes announced.");
@@ -47,6 +48,41 @@ internal static class ContentWrites
         }
 
         return FileContent.FromStream(body, length, contentType);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="body"/> into <paramref name="session"/> at <paramref name="offset"/>. When the store runs
+    /// out of space, the bytes of this request go (the session is cut back to <paramref name="offset"/>, or deleted
+    /// when that is 0): what never got acknowledged must not keep the disk full for every other write. Bytes acknowledged
+    /// by earlier segments stay, so the upload resumes from there once there is room.
+    /// </summary>
+    public static async ValueTask<UploadSession> WriteOrDiscardAsync(DavRequest request, IUploadSessionStore sessions, UploadSession session, long offset, Stream body, long? total)
+    {
+        try
+        {
+            return await sessions.WriteAsync(session, offset, body, total, request.Time, request.Options.UploadExpiration, request.Aborted);
+        }
+        catch (StoreException ex) when (ex.Error == StoreError.InsufficientStorage)
+        {
+            try
+            {
+                if (offset == 0)
+                {
+                    await sessions.DeleteAsync(session, CancellationToken.None);
+                }
+                else if (await sessions.GetAsync(session.Path, request.Now, CancellationToken.None) is { } current && current.Id == session.Id)
+                {
+                    await sessions.TruncateAsync(current, Math.Min(offset, current.BytesSaved), CancellationToken.None);
+                }
+            }
+            catch (StoreException)
+            {
+                // The store could not even shed the bytes (its own bookkeeping is full too); the client still hears
+                // why the write failed, and the store's start-up recovery tidies what is left.
+            }
+
+            throw;
+        }
     }
 
     /// <summary>

@@ -122,7 +122,7 @@ internal sealed class SegmentPutHandler : IWriteHandler
         {
             // Durable before the answer: an acknowledged segment survives a crash.
             var body = new ExactLengthStream(request.Request.Body, range.Length);
-            return await sessions.WriteAsync(session, range.First, body, total, request.Time, request.Options.UploadExpiration, request.Aborted);
+            return await ContentWrites.WriteOrDiscardAsync(request, sessions, session, range.First, body, total);
         }
         catch (DavException ex) when (ex.StatusCode == StatusCodes.Status400BadRequest)
         {
