@@ -95,7 +95,28 @@ install_tools() {
     [[ -e /usr/include/stdio.h ]] || missing+=(libc6-dev)
     [[ -e /usr/include/expat.h ]] || missing+=(libexpat1-dev)
     pkg-config --exists neon 2>/dev/null || missing+=(libneon27-gnutls-dev)
+    # The browser page's tests drive Debian's Chromium; its assets are rebuilt from ui/ with Node.js to check them.
+    [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+    command -v node >/dev/null 2>&1 || missing+=(nodejs)
+    command -v npm >/dev/null 2>&1 || missing+=(npm)
     ((${#missing[@]} == 0)) || apt_install "${missing[@]}"
+}
+
+# The browser page's assets are committed (src/Davit/Browser/Assets), so the server needs no Node.js. This rebuilds
+# them from ui/ with the pinned packages (package-lock.json) and counts one test: the fresh build must match.
+check_browser_assets() {
+    local fresh log="$out/browser-assets.log"
+    say "browser page assets (ui/): fresh build against the committed one"
+    fresh=$(mktemp -d)
+    if (cd "$repo/ui" && npm ci --no-audit --no-fund && npm run check && node build.mjs --outdir "$fresh") >"$log" 2>&1 &&
+        diff -r "$fresh" "$repo/src/Davit/Browser/Assets" >>"$log" 2>&1; then
+        passed=$((passed + 1))
+    else
+        tail -n 20 "$log" >&2
+        problem "the committed browser assets differ from a fresh build of ui/ (run: cd ui && npm ci && npm run build; see $log)"
+        failed=$((failed + 1))
+    fi
+    rm -rf "$fresh"
 }
 
 # Builds litmus from Debian's source package into .tools/ (once; later runs reuse it), with the neon copy it bundles.
@@ -164,12 +185,17 @@ if [[ -n ${DAVIT_ARTIFACTS:-} ]]; then
 fi
 
 run_dotnet_tests() {
-    local log="$out/dotnet-test.log" status=0 line p f
+    local log="$out/dotnet-test.log" status=0 browser_status=0 line p f
     say "dotnet test (all test projects)"
     set +e
-    dotnet test "$repo/Davit.slnx" -c Release --no-build "${artifacts[@]}" \
+    # The browser tests time page loads and throttled uploads, so they run after the others, not beside them.
+    dotnet test "$repo/Davit.slnx" -c Release --no-build "${artifacts[@]}" --filter "FullyQualifiedName!~Davit.Browser.Tests" \
         --results-directory "$out/test-results" --logger "trx" 2>&1 | tee "$log"
     status=${PIPESTATUS[0]}
+    dotnet test "$repo/tests/Davit.Browser.Tests/Davit.Browser.Tests.csproj" -c Release --no-build "${artifacts[@]}" \
+        --results-directory "$out/test-results" --logger "trx" 2>&1 | tee -a "$log"
+    browser_status=${PIPESTATUS[0]}
+    ((browser_status == 0)) || status=$browser_status
     set -e
 
     local found=0
@@ -320,6 +346,7 @@ if ! dotnet build "$repo/Davit.slnx" -c Release "${artifacts[@]}" 2>&1 | tee "$o
 fi
 
 run_dotnet_tests
+check_browser_assets
 for store in $stores; do
     run_litmus "$store"
 done

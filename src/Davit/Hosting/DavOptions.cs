@@ -93,4 +93,10 @@ public sealed class DavOptions
 
     /// <summary>Whether GET on a folder returns an HTML listing (true) or 405 (false).</summary>
     public bool FolderListing { get; set; } = true;
+
+    /// <summary>
+    /// Whether browsers (requests with <c>Accept: text/html</c>) get the file manager page on a folder instead of the
+    /// plain listing. Other clients always get the plain listing. Needs <see cref="FolderListing"/>. Default true.
+    /// </summary>
+    public bool BrowserPage { get; set; } = true;
 }

@@ -5,7 +5,7 @@ namespace Davit.Engine.Methods;
 
 /// <summary>
 /// GET and HEAD (RFC 9110 §9.3.1-2): a file's content, whole or in ranges (<see cref="ContentSender"/>), or an
-/// HTML listing for a folder.
+/// HTML listing for a folder (the browser page for browsers, <see cref="Browser.BrowserPage"/>).
 /// </summary>
 internal sealed class GetHandler : IReadHandler
 {
@@ -22,7 +22,7 @@ internal sealed class GetHandler : IReadHandler
                     throw new DavException(StatusCodes.Status405MethodNotAllowed, "Folder listings are turned off.");
                 }
 
-                await FolderListing.WriteAsync(request, folder);
+                await Browser.BrowserPage.AnswerAsync(request, folder);
                 break;
             case IFile file:
                 // One version for the validators, the conditional headers and the bytes alike.
