@@ -34,10 +34,11 @@ internal sealed class TusProtocol(IOptions<Hosting.DavOptions> options) : IReque
             return null;
         }
 
-        if (HttpMethods.IsPost(http.Method) && http.Headers["X-HTTP-Method-Override"].ToString() is { Length: > 0 } method)
+        if (HttpMethods.IsPost(http.Method) && http.Headers["X-HTTP-Method-Override"].ToString().Trim().ToUpperInvariant() is ("PATCH" or "DELETE" or "HEAD") and var method)
         {
-            // The method the client meant, for every step after this one (access rules, lock rules, the log line).
-            http.Method = method.Trim().ToUpperInvariant();
+            // The method the client meant, for every step after this one (access and lock rules). Only tus's own
+            // methods: a POST never turns into a WebDAV method this way.
+            http.Method = method;
         }
 
         UploadResponse.Start(request).Set(TusHeaders.Resumable, TusHeaders.Version);
