@@ -159,8 +159,9 @@ public abstract partial class HttpConformanceTests
     public async Task Tus_An_Unsupported_Version_Returns_412_With_Tus_Version(string method)
     {
         var url = method == "POST" ? Server.Root.AbsoluteUri : await TusCreateAsync("", "v.bin", 10);
+        (string, string)[] metadata = method == "POST" ? [] : [("Upload-Metadata", TusMetadataOf("v.bin"))];
         var response = await TusAsync(method, url, method == "PATCH" ? new byte[1] : null,
-            ("Tus-Resumable", "0.2.2"), ("Upload-Length", "10"), ("Upload-Offset", "0"), ("Upload-Metadata", TusMetadataOf("v.bin")));
+            [("Tus-Resumable", "0.2.2"), ("Upload-Length", "10"), ("Upload-Offset", "0"), .. metadata]);
         Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
         Assert.Equal(TusVersion, response.Headers.GetValues("Tus-Version").Single());
         if (method != "POST")

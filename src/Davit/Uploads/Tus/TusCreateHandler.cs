@@ -89,7 +89,13 @@ internal sealed class TusCreateHandler : IWriteHandler, IOwnRules
         return TusUpload.Answer(StatusCodes.Status201Created);
     }
 
-    private static DavPath Target(DavRequest request, IFolder folder) => folder.Path.Append(TusMetadata.Require(request.Request).FileName);
+    /// <summary>The file the upload becomes; 412 first for a client of another tus version, whose Upload-Metadata
+    /// need not mean what 1.0's does.</summary>
+    private static DavPath Target(DavRequest request, IFolder folder)
+    {
+        TusHeaders.RequireVersion(request);
+        return folder.Path.Append(TusMetadata.Require(request.Request).FileName);
+    }
 
     /// <summary>Upload-Length, or null for <c>Upload-Defer-Length: 1</c>; exactly one of them (400 otherwise).</summary>
     private static long? ReadLength(DavRequest request)

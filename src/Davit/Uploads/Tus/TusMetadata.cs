@@ -22,6 +22,11 @@ internal static class TusMetadata
             return false;
         }
 
+        if (header.Length == 0)
+        {
+            return true; // no header: no pairs
+        }
+
         foreach (var pair in header.Split(',', StringSplitOptions.TrimEntries))
         {
             var parts = pair.Split(' ');
