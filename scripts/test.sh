@@ -3,7 +3,8 @@
 # litmus (suites basic, copymove, props, locks, http and largefile) and lockbomb (tests/lockbomb: many threads locking
 # and unlocking through the neon client library), and litmus once more (basic, copymove, props, locks, http) with a user
 # name and password against the file-system store served with a users file. Needs only the .NET SDK: curl, aria2c,
-# strace, rclone, cadaver, a C compiler and neon's headers are installed from Debian's packages when missing, and
+# strace, rclone, cadaver, a C compiler, neon's headers, Node.js and npm are installed from Debian's packages when
+# missing, tus-js-client from the npm registry (pinned by tests/tus-js-client/package-lock.json), and
 # litmus is built from Debian's source package (pinned
 # by version and SHA-256; Debian's binary package is 0.13, which lacks largefile). Ends with
 # "tests: N passed, N failed" and a non-zero exit when anything failed.
@@ -95,7 +96,8 @@ install_tools() {
     [[ -e /usr/include/stdio.h ]] || missing+=(libc6-dev)
     [[ -e /usr/include/expat.h ]] || missing+=(libexpat1-dev)
     pkg-config --exists neon 2>/dev/null || missing+=(libneon27-gnutls-dev)
-    # The browser page's tests drive Debian's Chromium; its assets are rebuilt from ui/ with Node.js to check them.
+    # The browser page's tests drive Debian's Chromium; its assets are rebuilt from ui/ with Node.js to check them,
+    # and tus-js-client runs under Node.js too.
     [[ -x /usr/bin/chromium ]] || missing+=(chromium)
     command -v node >/dev/null 2>&1 || missing+=(nodejs)
     command -v npm >/dev/null 2>&1 || missing+=(npm)
@@ -172,6 +174,16 @@ build_lockbomb() {
     else
         cat "$out/lockbomb-build.log" >&2
         problem "lockbomb did not build (see $out/lockbomb-build.log)"
+        failed=$((failed + 1))
+    fi
+}
+
+# Installs tus-js-client (the version pinned in its package-lock.json) for the tests that run it with Node.js.
+prepare_tus_js_client() {
+    say "npm ci (tests/tus-js-client)"
+    if ! (cd "$repo/tests/tus-js-client" && npm ci --no-audit --no-fund) >"$out/npm-ci.log" 2>&1; then
+        cat "$out/npm-ci.log" >&2
+        problem "npm ci in tests/tus-js-client failed (see $out/npm-ci.log); the tus-js-client tests will fail"
         failed=$((failed + 1))
     fi
 }
@@ -336,6 +348,7 @@ mkdir -p "$out"
 install_tools
 prepare_litmus
 build_lockbomb
+prepare_tus_js_client
 
 say "dotnet build (Release)"
 if ! dotnet build "$repo/Davit.slnx" -c Release "${artifacts[@]}" 2>&1 | tee "$out/build.log"; then

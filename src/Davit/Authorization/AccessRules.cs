@@ -13,6 +13,11 @@ internal static class AccessRules
 {
     public static async ValueTask<IReadOnlyList<AccessCheck>> ForRequestAsync(DavRequest context)
     {
+        if (context.Handler is IOwnRules own)
+        {
+            return await own.AccessAsync(context);
+        }
+
         var path = context.Path;
         var item = context.Item;
         var isFolder = item is IFolder;

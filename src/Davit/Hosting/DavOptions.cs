@@ -64,6 +64,37 @@ public sealed class DavOptions
     /// </summary>
     public bool EnableResumableUploads { get; set; } = true;
 
+    /// <summary>
+    /// The tus 1.0 resumable-upload protocol (core, creation, creation-with-upload, creation-defer-length, termination,
+    /// expiration, checksum): a POST to a folder with <c>Tus-Resumable</c> creates an upload whose file name comes from
+    /// <c>Upload-Metadata</c>. Needs <see cref="EnableResumableUploads"/> and a store that keeps upload sessions.
+    /// On by default.
+    /// </summary>
+    public bool EnableTus { get; set; } = true;
+
+    /// <summary>
+    /// The IETF resumable-upload protocol (draft-ietf-httpbis-resumable-upload): a PUT of a file, or a POST to a folder,
+    /// with <c>Upload-Complete</c> creates an upload resource that takes HEAD, PATCH and DELETE. Needs
+    /// <see cref="EnableResumableUploads"/> and a store that keeps upload sessions. On by default.
+    /// </summary>
+    public bool EnableIetfUploads { get; set; } = true;
+
+    /// <summary>
+    /// The largest upload, in bytes, that tus and the IETF protocol accept (<c>Tus-Max-Size</c>, the
+    /// <c>max-size</c> of <c>Upload-Limit</c>); larger ones get 413. Null (the default) for no limit.
+    /// </summary>
+    public long? MaxUploadLength { get; set; }
+
+    /// <summary>
+    /// The origins (<c>https://app.example.com</c>, or <c>*</c> for any) whose web pages may use tus and the IETF
+    /// upload protocol from a browser (CORS). Empty (the default): no CORS headers are sent. For listed origins,
+    /// credentials are allowed; for <c>*</c>, they are not.
+    /// </summary>
+    public IList<string> CorsOrigins { get; set; } = [];
+
+    /// <summary>How long a browser may cache the answer to a CORS preflight. Default 1 day.</summary>
+    public TimeSpan CorsMaxAge { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>How long an upload in progress is kept after its last bytes arrived. Default 24 hours.</summary>
     public TimeSpan UploadExpiration { get; set; } = TimeSpan.FromHours(24);
 

@@ -37,6 +37,9 @@ public static class WebDavServiceCollectionExtensions
             .Validate(o => o.UploadCleanupInterval > TimeSpan.Zero, "UploadCleanupInterval must be positive.")
             .Validate(o => o.IncompleteUploadStatus is 200 or 202 or 204 or 308, "IncompleteUploadStatus must be 308, 200, 202 or 204.")
             .Validate(o => o.ResumableUploadThreshold >= 0, "ResumableUploadThreshold must not be negative.")
+            .Validate(o => o.MaxUploadLength is null or >= 0, "MaxUploadLength must not be negative.")
+            .Validate(o => o.CorsOrigins.All(Uploads.Cors.IsValidOrigin), "CorsOrigins must be '*' or origins such as https://app.example.com.")
+            .Validate(o => o.CorsMaxAge >= TimeSpan.Zero, "CorsMaxAge must not be negative.")
             .ValidateOnStart();
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
@@ -44,6 +47,9 @@ public static class WebDavServiceCollectionExtensions
         services.TryAddSingleton<IDavAuthorizer, AllowAllAuthorizer>();
         services.TryAddSingleton<IDavHomeFolderProvider, StoreRootHomeFolders>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IRequestProtocol, ITHitUploadProtocol>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRequestProtocol, CorsPreflightProtocol>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRequestProtocol, Uploads.Tus.TusProtocol>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRequestProtocol, Uploads.Ietf.IetfProtocol>());
         services.AddHostedService<StorageReport>();
         services.AddHostedService<UploadJanitor>();
         return new WebDavBuilder(services);

@@ -37,7 +37,7 @@ internal static class LockManager
 
         if (context.Locks is not null)
         {
-            await RequireTokensAsync(context);
+            await (context.Handler is IOwnRules own ? own.RequireLockTokensAsync(context) : RequireTokensAsync(context));
         }
     }
 

@@ -14,6 +14,11 @@ internal sealed class OptionsHandler : IReadHandler
         var headers = request.Response.Headers;
         Advertise(request.Response, request.Locks is not null, request.Sessions is not null);
         headers.Allow = string.Join(", ", AllowedMethods(request.Item, request.Locks is not null, request.Sessions is not null));
+        if (request.Sessions is not null)
+        {
+            Uploads.ResumableOptions.Advertise(request);
+        }
+
         request.Response.StatusCode = StatusCodes.Status200OK;
         request.Response.ContentLength = 0;
         return ValueTask.CompletedTask;

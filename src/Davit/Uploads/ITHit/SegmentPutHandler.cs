@@ -87,7 +87,7 @@ internal sealed class SegmentPutHandler : IWriteHandler
         }
 
         request.AfterCommit(() => sessions.DeleteAsync(session, CancellationToken.None));
-        request.StoreContext.Items[ContentKey] = new Staged(FileContent.FromSession(session, sessions), null);
+        request.StoreContext.Items[ContentKey] = new Staged(FileContent.FromSession(UploadState.ForStorage(session), sessions), null);
         return null;
     }
 
