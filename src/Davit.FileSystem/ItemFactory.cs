@@ -26,7 +26,9 @@ internal sealed class ItemFactory(FileSystemStore store, PathResolver resolver, 
 
     private FsItem? Child(FsFolder folder, FileSystemInfo entry, Preloaded? preloaded)
     {
-        if (!PathResolver.IsValidName(entry.Name) || layout.IsHidden(entry.FullName))
+        // An entry that is not there by its name was deleted meanwhile, or has a name that is not UTF-8 (.NET reads
+        // U+FFFD for the bytes that are not, which names nothing on disk).
+        if (!PathResolver.IsValidName(entry.Name) || layout.IsHidden(entry.FullName) || !entry.Exists)
         {
             return null;
         }

@@ -22,9 +22,9 @@ internal static class PropertyRepository
             var result = new List<DeadProperty>();
             while (await reader.ReadAsync(cancellationToken))
             {
-                if (wanted is null || wanted.Contains(reader.GetString(0)))
+                if ((wanted is null || wanted.Contains(reader.GetString(0))) && Read(reader.GetString(1)) is { } property)
                 {
-                    result.Add(DeadProperty.Parse(reader.GetString(1)));
+                    result.Add(property);
                 }
             }
 
@@ -54,12 +54,17 @@ internal static class PropertyRepository
                     continue; // deeper down, or not asked for
                 }
 
+                if (Read(reader.GetString(2)) is not { } property)
+                {
+                    continue;
+                }
+
                 if (!result.TryGetValue(member, out var list))
                 {
                     result[member] = list = [];
                 }
 
-                list.Add(DeadProperty.Parse(reader.GetString(2)));
+                list.Add(property);
             }
 
             return result;
@@ -130,6 +135,20 @@ internal static class PropertyRepository
                 $"DELETE FROM properties WHERE {Subtree.Filter(path)} AND path NOT IN (SELECT path FROM temp.survivors); DELETE FROM temp.survivors;",
                 path, null, cancellationToken);
         }, cancellationToken);
+
+    // Rows come from ToXml, unless the database was edited by hand: a row that is not an element any more is left out
+    // (a listing carries on without it; PROPPATCH can still replace or remove it by name).
+    private static DeadProperty? Read(string xml)
+    {
+        try
+        {
+            return DeadProperty.Parse(xml);
+        }
+        catch (System.Xml.XmlException)
+        {
+            return null;
+        }
+    }
 
     private static async ValueTask ExecuteAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, DavPath path, DavPath? to, CancellationToken cancellationToken)
     {

@@ -63,10 +63,10 @@ internal sealed class DavEngine
 
     public Task ProcessAsync(HttpContext http, DavMount mount) => RunAsync(http, async state =>
     {
-        var (visible, hrefPrefix) = ResolvePath(http, mount);
+        var (visible, hrefPrefix, rawPath) = ResolvePath(http, mount);
         var home = await HomeFolders.GetAsync(http);
         var store = http.RequestServices.GetRequiredService<IDavStore>();
-        var request = state.Request = new DavRequest(http, store, PartsFor(http, store), hrefPrefix, HomeFolders.ToStore(home, visible)) { Home = home };
+        var request = state.Request = new DavRequest(http, store, PartsFor(http, store), hrefPrefix, HomeFolders.ToStore(home, visible)) { Home = home, RawPath = rawPath };
         var handler = request.Handler = FindHandler(request)
             ?? throw new DavException(StatusCodes.Status501NotImplemented, $"The method {http.Request.Method} is not implemented.");
         try
@@ -345,7 +345,7 @@ internal sealed class DavEngine
         }
     }
 
-    private static (DavPath Path, string HrefPrefix) ResolvePath(HttpContext http, DavMount mount)
+    private static (DavPath Path, string HrefPrefix, string RawPath) ResolvePath(HttpContext http, DavMount mount)
     {
         var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget;
         if (string.IsNullOrEmpty(raw))
@@ -372,7 +372,7 @@ internal sealed class DavEngine
             throw new DavException(StatusCodes.Status404NotFound, "The request path is not below the WebDAV mount.");
         }
 
-        return (path, PathCodec.EncodePath(mountSegments));
+        return (path, PathCodec.EncodePath(mountSegments), rawPath.ToString());
     }
 
     private async Task AnswerAsync(HttpContext http, int statusCode, string? xmlBody, string detail)

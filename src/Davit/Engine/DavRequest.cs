@@ -60,6 +60,10 @@ internal sealed class DavRequest
     /// home folder (<see cref="Authorization.IDavHomeFolderProvider"/>). Hrefs are built from below it.</summary>
     public DavPath Home { get; init; } = DavPath.Root;
 
+    /// <summary>The path of the request target exactly as the client sent it (percent-encoded, path base and mount
+    /// prefix included, no query): the URL the client sees, to redirect it to a nearby one.</summary>
+    public string RawPath { get; init; } = "/";
+
     /// <summary>The item at <see cref="Path"/>, or null when nothing is mapped there. Resolved again inside a write's
     /// unit of work.</summary>
     public IHierarchyItem? Item { get; set; }
@@ -160,4 +164,8 @@ internal sealed class DavRequest
     }
 
     public string Href(IHierarchyItem item) => Href(item.Path, item is IFolder);
+
+    /// <summary>The href of <paramref name="item"/> with every character but letters, digits, '-', '.', '_', '~' and
+    /// '/' percent-encoded: safe in an HTML attribute as it is, for parsers that stop at '&amp;' or a quote.</summary>
+    public string PlainHref(IHierarchyItem item) => PathCodec.Tighten(Href(item));
 }

@@ -113,6 +113,29 @@ internal static class PathCodec
         }
     }
 
+    /// <summary>
+    /// <paramref name="href"/> (already encoded by <see cref="AppendEncoded"/>, so ASCII) with its sub-delimiters, ':'
+    /// and '@' percent-encoded as well: only unreserved characters, '%' escapes and '/' remain. The same URL for any
+    /// parser that decodes it, and nothing an HTML attribute needs to escape ('+', '&amp;' and '\'' included).
+    /// </summary>
+    public static string Tighten(string href)
+    {
+        var builder = new StringBuilder(href.Length + 16);
+        foreach (var c in href)
+        {
+            if (char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~' or '/' or '%')
+            {
+                builder.Append(c);
+            }
+            else
+            {
+                builder.Append('%').Append("0123456789ABCDEF"[(c >> 4) & 0xF]).Append("0123456789ABCDEF"[c & 0xF]);
+            }
+        }
+
+        return builder.ToString();
+    }
+
     /// <summary>Encodes a list of segments as an absolute path ("/a/b"), "" for none.</summary>
     public static string EncodePath(IEnumerable<string> segments)
     {

@@ -21,8 +21,16 @@ internal static class LockXml
         xml.WriteElementString(DavNames.Prefix, "depth", DavNames.Namespace, active.Depth == LockDepth.Zero ? "0" : "infinity");
         if (active.OwnerXml is not null)
         {
-            // Kept verbatim: Office shows the owner to other users ("locked by ...").
-            XElement.Parse(active.OwnerXml, LoadOptions.PreserveWhitespace).WriteTo(xml);
+            // Kept verbatim: Office shows the owner to other users ("locked by ..."). A lock store holds whatever was
+            // put in it; an owner that is not XML is given as the text of DAV:owner rather than ending the answer.
+            if (XmlChars.ParseStored(active.OwnerXml) is { } owner)
+            {
+                owner.WriteTo(xml);
+            }
+            else
+            {
+                xml.WriteElementString(DavNames.Prefix, "owner", DavNames.Namespace, active.OwnerXml);
+            }
         }
 
         xml.WriteElementString(DavNames.Prefix, "timeout", DavNames.Namespace, FormatTimeout(active, context.Now));

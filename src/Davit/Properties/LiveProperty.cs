@@ -21,16 +21,17 @@ internal sealed record LiveContext(DavRequest Request, IReadOnlyList<ActiveLock>
     public bool Locking => Request.Locks is not null;
 }
 
-/// <summary>The live properties the engine serves, all included in allprop.</summary>
+/// <summary>The live properties the engine serves, all included in allprop. Values come from the store and go out
+/// through <see cref="CarryingXmlWriter"/>, which shows what XML cannot carry (a name made on disk) as U+FFFD.</summary>
 internal static class LiveProperties
 {
     public static readonly IReadOnlyList<LiveProperty> All =
     [
         new(DavNames.CreationDate, (_, _) => true, (w, i, _) => w.WriteString(FormatCreationDate(i.CreatedUtc))),
-        new(DavNames.DisplayName, (_, _) => true, (w, i, _) => w.WriteString(XmlChars.Carryable(i.Name))),
+        new(DavNames.DisplayName, (_, _) => true, (w, i, _) => w.WriteString(i.Name)),
         new(DavNames.GetContentLength, (i, _) => i is IFile, (w, i, _) => w.WriteString(((IFile)i).ContentLength.ToString(CultureInfo.InvariantCulture))),
-        new(DavNames.GetContentType, (i, _) => i is IFile, (w, i, _) => w.WriteString(XmlChars.Carryable(((IFile)i).ContentType))),
-        new(DavNames.GetETag, (i, _) => i is IFile, (w, i, _) => w.WriteString(XmlChars.Carryable(QuoteETag(((IFile)i).ETag)))),
+        new(DavNames.GetContentType, (i, _) => i is IFile, (w, i, _) => w.WriteString(((IFile)i).ContentType)),
+        new(DavNames.GetETag, (i, _) => i is IFile, (w, i, _) => w.WriteString(QuoteETag(((IFile)i).ETag))),
         new(DavNames.GetLastModified, (_, _) => true, (w, i, _) => w.WriteString(FormatHttpDate(i.ModifiedUtc))),
         new(DavNames.ResourceType, (_, _) => true, (w, i, _) => WriteResourceType(w, i)),
         new(DavNames.LockDiscovery, (_, c) => c.Locking, WriteLockDiscovery),

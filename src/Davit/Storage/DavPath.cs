@@ -105,12 +105,32 @@ public readonly struct DavPath : IEquatable<DavPath>
     public static DavPath Parse(string value) =>
         TryParse(value, out var path) ? path : throw new FormatException($"'{value}' is not a valid DAV path.");
 
-    /// <summary>True when <paramref name="segment"/> can be a name: not empty, not "." or "..", no '/', '\' or NUL.</summary>
+    /// <summary>True when <paramref name="segment"/> can be a name: not empty, not "." or "..", no '/', '\' or NUL, and
+    /// no surrogate that is not half of a pair (such a name has no UTF-8 form, so no URL could name it).</summary>
     public static bool IsValidSegment(string? segment) =>
         !string.IsNullOrEmpty(segment)
         && segment != "."
         && segment != ".."
-        && segment.AsSpan().IndexOfAny('/', '\\', '\0') < 0;
+        && segment.AsSpan().IndexOfAny('/', '\\', '\0') < 0
+        && !HasLoneSurrogate(segment);
+
+    private static bool HasLoneSurrogate(string segment)
+    {
+        var span = segment.AsSpan();
+        for (var i = span.IndexOfAnyInRange('\uD800', '\uDFFF'); i >= 0 && i < span.Length; i++)
+        {
+            if (char.IsHighSurrogate(span[i]) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(span[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <inheritdoc />
     public bool Equals(DavPath other) => Segments.AsSpan().SequenceEqual(other.Segments.AsSpan());

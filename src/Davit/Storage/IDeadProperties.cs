@@ -1,3 +1,4 @@
+using System.Xml;
 using System.Xml.Linq;
 
 namespace Davit.Storage;
@@ -39,11 +40,36 @@ public sealed record DeadProperty(XElement Element)
     /// <summary>The property's name.</summary>
     public XName Name => Element.Name;
 
-    /// <summary>The element as text, for storing: <see cref="Parse"/> gives the same property back.</summary>
-    public string ToXml() => Element.ToString(SaveOptions.DisableFormatting);
+    /// <summary>
+    /// The element as text, for storing: <see cref="Parse"/> gives the same property back. Characters XML 1.0 cannot
+    /// carry (control characters, U+FFFE, set by an application rather than a client) are kept as character references;
+    /// a surrogate that is not half of a pair, which no UTF-8 text can hold, becomes U+FFFD.
+    /// </summary>
+    public string ToXml()
+    {
+        using var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        using (var writer = new Xml.CarryingXmlWriter(XmlWriter.Create(text, StoreSettings), surrogatesOnly: true))
+        {
+            Element.WriteTo(writer);
+        }
 
-    /// <summary>Reads a property stored with <see cref="ToXml"/>.</summary>
-    public static DeadProperty Parse(string xml) => new(XElement.Parse(xml, LoadOptions.PreserveWhitespace));
+        return text.ToString();
+    }
+
+    /// <summary>Reads a property stored with <see cref="ToXml"/> (character references to characters XML 1.0 forbids
+    /// included; the engine shows those as U+FFFD in a response).</summary>
+    /// <exception cref="XmlException">The text is not a well-formed element.</exception>
+    public static DeadProperty Parse(string xml)
+    {
+        // ToXml writes forbidden characters as references, which the reader lets through; one written as it is (a row
+        // edited by hand) would stop any reader, so it becomes U+FFFD.
+        using var reader = XmlReader.Create(new StringReader(Xml.XmlChars.Carryable(xml)), StoredReading);
+        return new(XElement.Load(reader, LoadOptions.PreserveWhitespace));
+    }
+
+    private static readonly XmlWriterSettings StoreSettings = new() { OmitXmlDeclaration = true, CheckCharacters = false };
+
+    private static readonly XmlReaderSettings StoredReading = new() { CheckCharacters = false, DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
 }
 
 /// <summary>One instruction of a PROPPATCH: set <see cref="Name"/> to <see cref="Value"/>, or remove it when

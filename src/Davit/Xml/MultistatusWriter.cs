@@ -10,7 +10,8 @@ namespace Davit.Xml;
 /// <summary>
 /// Streams a 207 Multi-Status body (RFC 4918 §13). The XmlWriter writes synchronously into a small buffer that is
 /// drained to the response asynchronously after each response element, so a listing of any size is sent as it is
-/// produced and never held whole in memory (and Kestrel never sees synchronous I/O).
+/// produced and never held whole in memory (and Kestrel never sees synchronous I/O). Text a store holds goes out with
+/// what XML cannot carry replaced (<see cref="CarryingXmlWriter"/>), so no stored name or value ends a 207 halfway.
 /// </summary>
 internal sealed class MultistatusWriter : IDisposable
 {
@@ -30,7 +31,7 @@ internal sealed class MultistatusWriter : IDisposable
     private MultistatusWriter(DavRequest request)
     {
         this.request = request;
-        Xml = XmlWriter.Create(buffer, Settings);
+        Xml = new CarryingXmlWriter(XmlWriter.Create(buffer, Settings));
     }
 
     /// <summary>The writer for the current response element's content.</summary>

@@ -21,6 +21,9 @@ public abstract partial class HttpConformanceTests : IAsyncLifetime
 
     protected HttpClient Client => Server.Client;
 
+    /// <summary>The store the server serves, for what a test does behind the server's back.</summary>
+    protected IDavStore Store { get; private set; } = null!;
+
     /// <summary>A fresh, empty store for one test.</summary>
     protected abstract IDavStore CreateStore();
 
@@ -32,7 +35,11 @@ public abstract partial class HttpConformanceTests : IAsyncLifetime
     {
     }
 
-    public async Task InitializeAsync() => Server = await DavTestServer.StartAsync(CreateStore(), Prefix, ConfigureEngine);
+    public async Task InitializeAsync()
+    {
+        Store = CreateStore();
+        Server = await DavTestServer.StartAsync(Store, Prefix, ConfigureEngine);
+    }
 
     public virtual async Task DisposeAsync() => await Server.DisposeAsync();
 

@@ -1,14 +1,19 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using Davit.Authorization;
+using Davit.Http;
 using Davit.Properties;
 using Davit.Storage;
 using Microsoft.AspNetCore.Http;
 
 namespace Davit.Engine.Methods;
 
-/// <summary>A plain HTML listing of a folder for browsers, streamed as the store yields its members.</summary>
+/// <summary>
+/// A plain HTML listing of a folder for WebDAV and download clients (lftp, wget), streamed as the store yields its
+/// members. Clients read it with simple parsers: lftp takes a link's target up to the first '&amp;' or quote. So an
+/// href carries no character reference at all: everything but letters, digits, "-._~" and '/' is percent-encoded
+/// ('+' as %2B, '\'' as %27, '&amp;' as %26), and a name in the link text escapes only '&amp;', '&lt;', '&gt;' and '"'.
+/// </summary>
 internal static class FolderListing
 {
     private const int FlushThreshold = 16 * 1024;
@@ -23,14 +28,13 @@ internal static class FolderListing
             return;
         }
 
-        var html = HtmlEncoder.Default;
-        var title = html.Encode("Index of /" + HomeFolders.ToVisible(context.Home, folder.Path));
+        var title = Text("Index of /" + HomeFolders.ToVisible(context.Home, folder.Path));
         var page = new StringBuilder()
             .Append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").Append(title).Append("</title></head>\n<body>\n<h1>")
             .Append(title).Append("</h1>\n<table>\n<tr><th>Name</th><th>Size</th><th>Modified</th></tr>\n");
         if (folder.Path != context.Home)
         {
-            page.Append("<tr><td><a href=\"").Append(html.Encode(context.Href(folder.Path.Parent, true))).Append("\">../</a></td><td></td><td></td></tr>\n");
+            page.Append("<tr><td><a href=\"").Append(PathCodec.Tighten(context.Href(folder.Path.Parent, true))).Append("\">../</a></td><td></td><td></td></tr>\n");
         }
 
         var readable = ReadFilter.For(context);
@@ -43,7 +47,7 @@ internal static class FolderListing
 
             var name = child is IFolder ? child.Name + "/" : child.Name;
             var size = child is IFile file ? file.ContentLength.ToString(CultureInfo.InvariantCulture) : string.Empty;
-            page.Append("<tr><td><a href=\"").Append(html.Encode(context.Href(child))).Append("\">").Append(html.Encode(name))
+            page.Append("<tr><td><a href=\"").Append(context.PlainHref(child)).Append("\">").Append(Text(name))
                 .Append("</a></td><td>").Append(size).Append("</td><td>").Append(LiveProperties.FormatHttpDate(child.ModifiedUtc)).Append("</td></tr>\n");
             if (page.Length >= FlushThreshold)
             {
@@ -53,6 +57,32 @@ internal static class FolderListing
 
         page.Append("</table>\n</body></html>\n");
         await FlushAsync(context, page);
+    }
+
+    /// <summary>Text for HTML content: the four characters markup needs escaped, and U+FFFD for what no HTML text
+    /// should hold (controls but tab, line feed and carriage return; U+FFFE, U+FFFF; a surrogate alone).</summary>
+    private static string Text(string text)
+    {
+        var carried = Xml.XmlChars.Carryable(text);
+        if (carried.AsSpan().IndexOfAny("&<>\"") < 0)
+        {
+            return carried;
+        }
+
+        var builder = new StringBuilder(carried.Length + 16);
+        foreach (var c in carried)
+        {
+            _ = c switch
+            {
+                '&' => builder.Append("&amp;"),
+                '<' => builder.Append("&lt;"),
+                '>' => builder.Append("&gt;"),
+                '"' => builder.Append("&quot;"),
+                _ => builder.Append(c),
+            };
+        }
+
+        return builder.ToString();
     }
 
     private static async ValueTask FlushAsync(DavRequest context, StringBuilder page)

@@ -142,7 +142,7 @@ internal sealed class LockHandler : IWriteHandler
     private static async ValueTask WriteDiscoveryAsync(DavRequest request, int status, ActiveLock active, bool rootIsCollection)
     {
         using var buffer = new MemoryStream();
-        using (var xml = XmlWriter.Create(buffer, new XmlWriterSettings { Encoding = new UTF8Encoding(false) }))
+        using (var xml = new Xml.CarryingXmlWriter(XmlWriter.Create(buffer, new XmlWriterSettings { Encoding = new UTF8Encoding(false) })))
         {
             xml.WriteStartDocument();
             xml.WriteStartElement(DavNames.Prefix, "prop", DavNames.Namespace);
