@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: builds the solution, runs all .NET test projects, then, against a real server for each store,
 # litmus (suites basic, copymove, props, locks, http and largefile) and lockbomb (tests/lockbomb: many threads locking
-# and unlocking through the neon client library), and litmus once more (basic, copymove, props, locks, http) with a user
+# and unlocking through the neon client library) and a mixed load (tests/Davit.LoadMix: 16 clients for 60 s on one
+# shared tree, every answer checked), and litmus once more (basic, copymove, props, locks, http) with a user
 # name and password against the file-system store served with a users file. Needs only the .NET SDK: curl, aria2c,
 # strace, rclone, cadaver, a C compiler, neon's headers, Node.js and npm are installed from Debian's packages when
 # missing, tus-js-client from the npm registry (pinned by tests/tus-js-client/package-lock.json), and
@@ -26,12 +27,16 @@ litmus_sha256=686c272ce757cc9d9e83f07ae16ecc83393172b1205559765528d9755eb0221c
 litmus_source="http://deb.debian.org/debian/pool/main/l/litmus/litmus_${litmus_version}.orig.tar.gz"
 lockbomb_threads=20
 lockbomb_iterations=500
+# The mixed load (tests/Davit.LoadMix): clients on one shared tree for this long, on each store.
+loadmix_clients=16
+loadmix_seconds=60
 tools="$repo/.tools"
 stores="filesystem memory"
 server_start_timeout=60
 server_stop_timeout=10
 litmus_timeout=900
 lockbomb_timeout=600
+loadmix_timeout=300
 
 passed=0
 failed=0
@@ -191,9 +196,11 @@ prepare_tus_js_client() {
 # --- build and .NET tests ----------------------------------------------------------------------------------------
 artifacts=()
 server_dll="$repo/src/Davit.Server/bin/Release/net10.0/Davit.Server.dll"
+loadmix_dll="$repo/tests/Davit.LoadMix/bin/Release/net10.0/Davit.LoadMix.dll"
 if [[ -n ${DAVIT_ARTIFACTS:-} ]]; then
     artifacts=(--artifacts-path "$DAVIT_ARTIFACTS")
     server_dll="$DAVIT_ARTIFACTS/bin/Davit.Server/release/Davit.Server.dll"
+    loadmix_dll="$DAVIT_ARTIFACTS/bin/Davit.LoadMix/release/Davit.LoadMix.dll"
 fi
 
 run_dotnet_tests() {
@@ -235,8 +242,8 @@ run_dotnet_tests() {
 }
 
 # --- litmus and lockbomb ------------------------------------------------------------------------------------------
-# Starts the built server for one store, runs litmus and then lockbomb against it, stops it, and counts the results
-# (each litmus test, and lockbomb as one test). With "auth" as the second argument, the server gets a users file made
+# Starts the built server for one store, runs litmus, lockbomb and the mixed load (tests/Davit.LoadMix) against it,
+# stops it, and counts the results (each litmus test, lockbomb and the mixed load as one test each). With "auth" as the second argument, the server gets a users file made
 # by its own users command, litmus logs in with a user name and password, and lockbomb (which sends none) is skipped.
 run_litmus() {
     local store=$1 auth=${2:-} label=$1 dir port="" waited=0 suites=$litmus_suites
@@ -298,6 +305,14 @@ run_litmus() {
         bomb=$(grep -E '^lockbomb: ' "$dir/lockbomb.out" | tail -n1 || true)
     fi
 
+    # The mixed load: every status explained by some serial order, no 5xx, nothing lost or torn.
+    local mixed=""
+    if [[ -z $auth ]]; then
+        timeout "$loadmix_timeout" dotnet "$loadmix_dll" "$url" --clients "$loadmix_clients" --seconds "$loadmix_seconds" \
+            >"$dir/loadmix.out" 2>&1 || true
+        mixed=$(grep -E '^loadmix: (ok|FAILED) ' "$dir/loadmix.out" | tail -n1 || true)
+    fi
+
     stop_server
     if ((stopped_code != 0)); then
         problem "litmus ($label): the server exited with code $stopped_code after SIGTERM (see $dir/server.out)"
@@ -327,6 +342,17 @@ run_litmus() {
     if [[ -n $auth ]] && grep -q 'Failed login' "$dir/server.log"; then
         problem "litmus ($label): the server logged failed logins (see $dir/server.log)"
         failed=$((failed + 1))
+    fi
+
+    if [[ -z $auth ]]; then
+        printf '%-15s %s\n' "$store" "${mixed:-loadmix: no result}"
+        if [[ $mixed == "loadmix: ok "* ]]; then
+            passed=$((passed + 1))
+        else
+            sed "s/^/$store: /" "$dir/loadmix.out"
+            problem "loadmix ($store) failed (see $dir/loadmix.out)"
+            failed=$((failed + 1))
+        fi
     fi
 
     if [[ -n $lockbomb_bin && -z $auth ]]; then
