@@ -54,6 +54,6 @@ public sealed class PostgresDatabase : IAsyncDisposable
             await store.DisposeAsync();
         }
 
-        await cluster.DropDatabaseAsync(ConnectionString);
+        await cluster.ReturnDatabaseAsync(ConnectionString);
     }
 }
