@@ -14,6 +14,7 @@ namespace Davit.PostgreSql;
 internal sealed class LockRows
 {
     private const string Columns = "token, root, exclusive, infinite, owner_xml, principal, timeout_seconds, expires";
+    private long lastPurge;
 
     public ValueTask<IReadOnlyList<ActiveLock>> TryAddAsync(ISqlScope scope, ActiveLock newLock, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -21,7 +22,13 @@ internal sealed class LockRows
         var root = Names.CheckPath(newLock.Root);
         return scope.WriteAsync<IReadOnlyList<ActiveLock>>(async (connection, transaction) =>
         {
-            await Sql.Command(connection, transaction, "DELETE FROM locks WHERE expires <= $1").With(Ticks.From(now)).RunAsync(cancellationToken);
+            // Expired rows are invisible to every query; deleting them once a second per node is enough to keep the
+            // table small, and saves a round trip on most LOCKs.
+            if (Environment.TickCount64 - Interlocked.Read(ref lastPurge) > 1000)
+            {
+                Interlocked.Exchange(ref lastPurge, Environment.TickCount64);
+                await Sql.Command(connection, transaction, "DELETE FROM locks WHERE expires <= $1").With(Ticks.From(now)).RunAsync(cancellationToken);
+            }
 
             // Every lock that can conflict is rooted at an ancestor of the new root, at it, or below it;
             // ConflictsWith decides among them, so the rule lives in one place.
