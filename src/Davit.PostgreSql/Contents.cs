@@ -47,7 +47,7 @@ internal static class Contents
     /// by then. <paramref name="selectIds"/> is a query whose one column is content ids; its parameters follow.</summary>
     public static string ReleaseSql(string selectIds, string notBefore) =>
         $"INSERT INTO content_gc (content_id, not_before) SELECT DISTINCT x.id, {notBefore} FROM ({selectIds}) AS x(id) WHERE x.id IS NOT NULL " +
-        "ON CONFLICT (content_id) DO UPDATE SET not_before = greatest(content_gc.not_before, EXCLUDED.not_before)";
+        "ON CONFLICT (content_id) DO UPDATE SET not_before = EXCLUDED.not_before";
 
     public static ValueTask<int> ReleaseAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long id, DateTimeOffset now, CancellationToken cancellationToken) =>
         Sql.Command(connection, transaction, ReleaseSql("SELECT $1::bigint", "$2")).With(id).With(Ticks.From(now + ReleaseGrace)).RunAsync(cancellationToken);

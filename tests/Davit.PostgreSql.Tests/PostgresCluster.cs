@@ -59,7 +59,7 @@ public sealed class PostgresCluster
         var source = await TemplateAsync();
         var name = "davit_" + Guid.NewGuid().ToString("N")[..16];
         await ExecuteAsync($"CREATE DATABASE {name} TEMPLATE {source} STRATEGY FILE_COPY");
-        await using var connection = new NpgsqlConnection(ConnectionStringFor(name));
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionStringFor(name)) { Pooling = false }.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(NewIdentity, connection);
         await command.ExecuteNonQueryAsync();
@@ -82,6 +82,8 @@ public sealed class PostgresCluster
         await using var command = new NpgsqlCommand($"""
             TRUNCATE nodes, properties, contents, chunks, content_gc, locks, uploads RESTART IDENTITY CASCADE;
             ALTER SEQUENCE generations RESTART;
+            DELETE FROM davit_schema;
+            INSERT INTO davit_schema (version) VALUES ({Schema.Version});
             INSERT INTO nodes (parent_id, name, is_folder, created, modified) VALUES (NULL, '', true,
                 (extract(epoch FROM clock_timestamp()) * 10000000)::bigint + 621355968000000000,
                 (extract(epoch FROM clock_timestamp()) * 10000000)::bigint + 621355968000000000);

@@ -22,6 +22,14 @@ public sealed class PostgresDatabase : IAsyncDisposable
         return new PostgresDatabase(cluster, await cluster.CreateStoreDatabaseAsync());
     }
 
+    /// <summary>An open connection of its own (not pooled: a recycled database's old sessions are gone).</summary>
+    public async Task<Npgsql.NpgsqlConnection> ConnectAsync()
+    {
+        var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
     public PostgreSqlStoreOptions Options(Action<PostgreSqlStoreOptions>? configure = null)
     {
         var options = new PostgreSqlStoreOptions { ConnectionString = ConnectionString, MaxPoolSize = 30 };
