@@ -100,7 +100,7 @@ measure() { # name, then the server's arguments
     sed "s/PORT/$port/" "$work/small-puts.template" >"$work/small-puts.$name"
     local t0 t1
     t0=$(date +%s.%N)
-    curl -sS -f --parallel --parallel-max 8 -K "$work/small-puts.$name" -o /dev/null
+    curl -sS -f --no-progress-meter --parallel --parallel-max 8 -K "$work/small-puts.$name" -o /dev/null
     t1=$(date +%s.%N)
     result[$name.small]=$(awk -v n="$files" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", n / (b - a)}')
     result[$name.propfind]=$(for _ in $(seq $runs); do

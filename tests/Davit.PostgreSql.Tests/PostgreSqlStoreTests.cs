@@ -228,3 +228,73 @@ public sealed class PostgreSqlStoreTests
             Lines.Enqueue(formatter(state, exception));
     }
 }
+
+/// <summary>PROPFIND Depth 1 with dead properties costs the same number of statements for 1,000 members as for 10.</summary>
+public sealed class PropfindStatementTests
+{
+    [Fact]
+    public async Task Propfind_Depth_1_With_Dead_Properties_Takes_As_Many_Statements_For_1000_Members_As_For_10()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        await using (var connection = await database.ConnectAsync())
+        await using (var fill = new NpgsqlCommand("""
+            WITH small AS (INSERT INTO nodes (parent_id, name, is_folder, created, modified) SELECT 1, 'small', true, 0, 0 RETURNING id),
+                 large AS (INSERT INTO nodes (parent_id, name, is_folder, created, modified) SELECT 1, 'large', true, 0, 0 RETURNING id),
+                 members AS (
+                    INSERT INTO nodes (parent_id, name, is_folder, created, modified)
+                    SELECT small.id, 'm' || g, true, 0, 0 FROM small, generate_series(1, 10) g
+                    UNION ALL SELECT large.id, 'm' || g, true, 0, 0 FROM large, generate_series(1, 1000) g
+                    RETURNING id)
+            INSERT INTO properties (node_id, name, value) SELECT id, '{urn:z}p', '<p xmlns="urn:z">v</p>' FROM members
+            """, connection))
+        {
+            await fill.ExecuteNonQueryAsync();
+        }
+
+        var small = await CountStatementsAsync(database, "small/", 10);
+        var large = await CountStatementsAsync(database, "large/", 1000);
+        Assert.Equal(small, large);
+        Assert.InRange(large, 1, 20);
+    }
+
+    // Transactions committed in the database while a store starts and one server answers one PROPFIND (each statement
+    // outside a unit of work is one): counted once the store's connections are closed, when PostgreSQL has flushed
+    // their statistics, from another database so that counting adds nothing.
+    private static async Task<long> CountStatementsAsync(PostgresDatabase database, string folder, int members)
+    {
+        var name = new NpgsqlConnectionStringBuilder(database.ConnectionString).Database!;
+        var before = await CommitsAsync(database, name);
+        await using (var store = new PostgreSqlStore(database.Options()))
+        {
+            await using var server = await DavTestServer.StartAsync(store);
+            var body = Dav.Xml("<D:propfind xmlns:D=\"DAV:\"><D:allprop/></D:propfind>");
+            var listing = await Dav.MultistatusAsync(await server.Client.PropfindAsync(folder, "1", body));
+            Assert.Equal(members + 1, Dav.Hrefs(listing).Count);
+            Assert.Equal(members, listing.Descendants(System.Xml.Linq.XName.Get("p", "urn:z")).Count());
+        }
+
+        return await CommitsAsync(database, name) - before;
+    }
+
+    private static async Task<long> CommitsAsync(PostgresDatabase database, string name)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database.Cluster.AdminConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        for (var i = 0; i < 50; i++)
+        {
+            // Statistics of backends that ended are flushed as they exit; wait until no other backend is connected.
+            await using var busy = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", connection);
+            busy.Parameters.Add(new NpgsqlParameter { Value = name });
+            if ((long)(await busy.ExecuteScalarAsync())! == 0)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        await using var command = new NpgsqlCommand("SELECT xact_commit FROM pg_stat_database WHERE datname = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = name });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
