@@ -159,10 +159,16 @@ public sealed partial class PostgreSqlStore : IDavStore, IContentStaging, IState
     }
 
     /// <summary>
-    /// Reads <paramref name="data"/> into a new content version nothing uses yet, committed (durable) when it
-    /// returns. Written in transactions of up to 64 MiB, so that a large body does not hold one transaction open for
-    /// long; a body that fails midway leaves nothing (what was committed is deleted, or swept).
+    /// Reads <paramref name="data"/> into a new content version nothing uses yet, committed when it returns. Written in
+    /// transactions of up to 64 MiB, so that a large body does not hold one transaction open for long; a body that
+    /// fails midway leaves nothing (what was committed is deleted, or swept).
     /// </summary>
+    /// <remarks>
+    /// The staging transactions do not wait for the disk (<c>synchronous_commit = off</c>): staged bytes matter only
+    /// once a write points a file at them, and that write's commit, which does wait, flushes the log up to and
+    /// including them (PostgreSQL's log is flushed in order). A crash before that loses only bytes nobody can see.
+    /// This saves one flush per small PUT.
+    /// </remarks>
     internal async ValueTask<PgStaged> StageCoreAsync(Stream data, CancellationToken cancellationToken)
     {
         await EnsureReadyAsync(cancellationToken);
@@ -173,13 +179,10 @@ public sealed partial class PostgreSqlStore : IDavStore, IContentStaging, IState
             return await Database.GuardAsync(async () =>
             {
                 await using var connection = await Database.OpenAsync(cancellationToken);
-                var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                var transaction = await BeginStagingAsync(connection, cancellationToken);
                 try
                 {
                     id = await Contents.CreateAsync(connection, transaction, Now(), cancellationToken);
-                    await transaction.CommitAsync(cancellationToken);
-                    await transaction.DisposeAsync();
-                    transaction = await connection.BeginTransactionAsync(cancellationToken);
                     long written = 0;
                     var length = await Contents.WriteChunksAsync(connection, async () =>
                     {
@@ -189,7 +192,7 @@ public sealed partial class PostgreSqlStore : IDavStore, IContentStaging, IState
                             written = 0;
                             await transaction.CommitAsync(cancellationToken);
                             await transaction.DisposeAsync();
-                            transaction = await connection.BeginTransactionAsync(cancellationToken);
+                            transaction = await BeginStagingAsync(connection, cancellationToken);
                         }
 
                         return transaction;
@@ -209,6 +212,13 @@ public sealed partial class PostgreSqlStore : IDavStore, IContentStaging, IState
             await DiscardAsync(id.Value);
             throw;
         }
+    }
+
+    private static async ValueTask<NpgsqlTransaction> BeginStagingAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await Sql.Command(connection, transaction, "SET LOCAL synchronous_commit = off").RunAsync(cancellationToken);
+        return transaction;
     }
 
     private async ValueTask DiscardAsync(long id)
