@@ -30,7 +30,7 @@ lockbomb_threads=20
 lockbomb_iterations=500
 # Every LOCK and UNLOCK on the PostgreSQL store is a committed transaction on a database shared by all servers: the
 # same 20 threads, fewer rounds, to keep the script's time down.
-lockbomb_iterations_postgres=200
+lockbomb_iterations_postgres=100
 tools="$repo/.tools"
 stores="filesystem memory postgres"
 server_start_timeout=60
