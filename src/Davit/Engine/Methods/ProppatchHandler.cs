@@ -9,10 +9,11 @@ namespace Davit.Engine.Methods;
 
 /// <summary>
 /// PROPPATCH (RFC 4918 §9.2): set and remove in document order, all or nothing, together with the modification
-/// time Windows sets through Win32LastModifiedTime. The answer is always 207 with a status per property: 200 for all
-/// when it worked; otherwise 403 (protected property, or a store without dead properties) or the store's failure
-/// status for the properties that caused it, and 424 for the rest, with nothing changed. 404 when nothing is mapped,
-/// 400 for a bad body.
+/// time Windows sets through Win32LastModifiedTime and other clients through DAV:getlastmodified or DAV:lastmodified
+/// (<see cref="ClientTimes"/>). The answer is always 207 with a status per property: 200 for all when it worked;
+/// otherwise 403 (protected property, a store without dead properties, a time on an item that cannot take one), 409
+/// (a time that is no date) or the store's failure status for the properties that caused it, and 424 for the rest,
+/// with nothing changed. 404 when nothing is mapped, 400 for a bad body.
 /// </summary>
 internal sealed class ProppatchHandler : IWriteHandler
 {
@@ -36,21 +37,41 @@ internal sealed class ProppatchHandler : IWriteHandler
         var names = updates.Select(u => u.Name).Distinct().ToList();
         await LockManager.RequirePropertyWriteAsync(request, names);
 
-        var refused = names.Where(LiveProperties.IsProtected).ToHashSet();
-        if (item is not IDeadProperties dead)
-        {
-            return Answer(item, names.ToDictionary(n => n, _ => StatusCodes.Status403Forbidden), commit: false);
-        }
-
+        // DAV:getlastmodified and DAV:lastmodified set the item's time (ClientTimes), where it can take one; removing
+        // either, or setting it on an item that keeps no time of a client's, is refused like any protected property.
+        var time = updates.LastOrDefault(u => ClientTimes.IsTimeName(u.Name));
+        var settable = item as IModificationTime;
+        var refused = names.Where(n => ClientTimes.IsTimeName(n)
+                ? settable is null || updates.Any(u => u.Name == n && u.IsRemove)
+                : LiveProperties.IsProtected(n) || item is not IDeadProperties)
+            .ToHashSet();
         if (refused.Count > 0)
         {
             return Answer(item, names.ToDictionary(n => n, n => refused.Contains(n) ? StatusCodes.Status403Forbidden : StatusCodes.Status424FailedDependency), commit: false);
         }
 
+        // RFC 4918 §9.2.1: 409 for a value whose semantics are not appropriate for the property.
+        var unreadable = updates.Where(u => ClientTimes.IsTimeName(u.Name) && !ClientTimes.TryParse(u.Value!.Element.Value, out _)).Select(u => u.Name).ToHashSet();
+        if (unreadable.Count > 0)
+        {
+            return Answer(item, names.ToDictionary(n => n, n => unreadable.Contains(n) ? StatusCodes.Status409Conflict : StatusCodes.Status424FailedDependency), commit: false);
+        }
+
+        _ = ClientTimes.TryParse(time.Value?.Element.Value, out var modified);
+
         try
         {
-            await dead.UpdatePropertiesAsync(updates, request.Aborted);
-            await Win32Times.ApplyAsync(item, updates, request.Aborted);
+            var dead = updates.Where(u => !ClientTimes.IsTimeName(u.Name)).ToList();
+            if (dead.Count > 0)
+            {
+                await ((IDeadProperties)item).UpdatePropertiesAsync(dead, request.Aborted);
+                await Win32Times.ApplyAsync(item, dead, request.Aborted);
+            }
+
+            if (time.Value is not null)
+            {
+                await settable!.SetModifiedAsync(modified, request.Aborted);
+            }
         }
         catch (StoreException ex)
         {

@@ -9,11 +9,13 @@ namespace Davit.Engine.Methods;
 /// replaced one, 409 when the parent is missing, 405 on a folder, 412 for Overwrite: F on an existing file or a
 /// conditional write whose version changed meanwhile, 400 for a body that ends short of its announced length or a
 /// Content-Range that resumable uploads did not take. Large bodies are staged in an upload session, so that an
-/// interrupted one can be resumed.
+/// interrupted one can be resumed. <c>X-OC-Mtime</c> sets the new content's modification time (<see cref="ClientTimes"/>;
+/// 400 when it is no Unix time).
 /// </summary>
 internal sealed class PutHandler : IWriteHandler
 {
     private const string ContentKey = "davit.put.content";
+    private const string TimeKey = "davit.put.mtime";
 
     public int? StatusFor(StoreError error) => error == StoreError.AlreadyExists ? StatusCodes.Status412PreconditionFailed : null;
 
@@ -30,6 +32,14 @@ internal sealed class PutHandler : IWriteHandler
         if (http.Headers.ContentRange.Count > 0)
         {
             throw new DavException(StatusCodes.Status400BadRequest, "Content-Range on PUT is not supported here (resumable uploads are off).");
+        }
+
+        // Read before the body, so that a bad one changes nothing.
+        if (http.Headers[ClientTimes.Header] is { Count: > 0 } mtime)
+        {
+            request.StoreContext.Items[TimeKey] = ClientTimes.TryParse(mtime.ToString(), out var time) && mtime.Count == 1
+                ? time
+                : throw new DavException(StatusCodes.Status400BadRequest, $"{ClientTimes.Header} must be one Unix time in seconds.");
         }
 
         var overwrite = ReadOverwrite(http);
@@ -58,6 +68,13 @@ internal sealed class PutHandler : IWriteHandler
         var content = (FileContent)request.StoreContext.Items[ContentKey]!;
         var conditional = ContentWrites.IsConditional(request.Request) || !ReadOverwrite(request.Request);
         var (file, created) = await ContentWrites.StoreAsync(request, request.Path, request.Item, content, conditional);
+        if (request.StoreContext.Items.TryGetValue(TimeKey, out var mtime) && file is IModificationTime settable)
+        {
+            // In the same unit of work as the content: a time the store refuses fails the whole PUT.
+            await settable.SetModifiedAsync((DateTimeOffset)mtime!, request.Aborted);
+            request.Response.Headers[ClientTimes.AcceptedHeader] = "accepted";
+        }
+
         return DavResult.Written(created ? StatusCodes.Status201Created : StatusCodes.Status204NoContent, file);
     }
 
