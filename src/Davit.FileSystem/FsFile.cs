@@ -4,7 +4,7 @@ using Davit.Storage;
 namespace Davit.FileSystem;
 
 /// <summary>A plain file under the root.</summary>
-internal sealed class FsFile : FsItem, IFile, IModificationTime
+internal sealed class FsFile : FsItem, IFile, IModificationTime, IContentHashes
 {
     private long length;
     private DateTime modified;
@@ -66,10 +66,11 @@ internal sealed class FsFile : FsItem, IFile, IModificationTime
         }
     }
 
-    public ValueTask SetModifiedAsync(DateTimeOffset modifiedUtc, CancellationToken cancellationToken)
+    public async ValueTask SetModifiedAsync(DateTimeOffset modifiedUtc, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var before = modified;
+        var etag = ETag;
         try
         {
             Store.Committer.SetTime(RealPath, modifiedUtc.UtcDateTime);
@@ -81,7 +82,17 @@ internal sealed class FsFile : FsItem, IFile, IModificationTime
             throw UnsettableTime(ex, modifiedUtc);
         }
 
-        return ValueTask.CompletedTask;
+        // The content is unchanged, so are its hashes: they move to the new entity tag.
+        await HashRepository.RetagAsync(Metadata, Path, etag, ETag, cancellationToken);
+    }
+
+    public ValueTask<ContentHashes?> GetContentHashesAsync(CancellationToken cancellationToken) =>
+        HashRepository.GetAsync(Metadata, Path, ETag, cancellationToken);
+
+    public ValueTask SetContentHashesAsync(ContentHashes hashes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hashes);
+        return HashRepository.SetAsync(Metadata, Path, ETag, hashes, cancellationToken);
     }
 
     public override async ValueTask DeleteAsync(CancellationToken cancellationToken)

@@ -76,6 +76,17 @@ internal sealed class MetadataDatabase : IMetadata, IDisposable
             id TEXT NOT NULL PRIMARY KEY
         ) WITHOUT ROWID;
         """,
+
+        // 4 -> 5: the hashes of each file's content, computed as it was written (see HashRepository); valid only
+        // while the file's entity tag is the one they were recorded with.
+        """
+        CREATE TABLE hashes (
+            path TEXT NOT NULL PRIMARY KEY,
+            etag TEXT NOT NULL,
+            sha1 TEXT NOT NULL,
+            md5  TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ];
 
     private static int SchemaVersion => Migrations.Length;

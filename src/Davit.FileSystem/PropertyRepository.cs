@@ -6,7 +6,8 @@ namespace Davit.FileSystem;
 
 /// <summary>
 /// Dead properties, one row per (item path, property name), the name in Clark notation ("{ns}local") and the value
-/// as <see cref="DeadProperty.ToXml"/>. Rows follow their items through COPY, MOVE and DELETE by path prefix.
+/// as <see cref="DeadProperty.ToXml"/>. Rows follow their items through COPY, MOVE and DELETE by path prefix, and so
+/// do the rows of <see cref="HashRepository"/>.
 /// </summary>
 internal static class PropertyRepository
 {
@@ -97,10 +98,11 @@ internal static class PropertyRepository
     public static ValueTask CopyAsync(IMetadata database, DavPath source, DavPath destination, bool deep, CancellationToken cancellationToken) =>
         InTransactionAsync(database, async (connection, transaction) =>
         {
-            await ExecuteAsync(connection, transaction, $"DELETE FROM properties WHERE {Subtree.Filter(destination)};", destination, null, cancellationToken);
+            await ExecuteAsync(connection, transaction, $"DELETE FROM properties WHERE {Subtree.Filter(destination)}; DELETE FROM hashes WHERE {Subtree.Filter(destination)};", destination, null, cancellationToken);
             var rows = deep ? Subtree.Filter(source) : "path = $p";
             await ExecuteAsync(connection, transaction,
-                $"INSERT OR REPLACE INTO properties (path, name, xml) SELECT $to || substr(path, length($p) + 1), name, xml FROM properties WHERE {rows};",
+                $"INSERT OR REPLACE INTO properties (path, name, xml) SELECT $to || substr(path, length($p) + 1), name, xml FROM properties WHERE {rows};" +
+                $"INSERT OR REPLACE INTO hashes (path, etag, sha1, md5) SELECT $to || substr(path, length($p) + 1), etag, sha1, md5 FROM hashes WHERE {rows};",
                 source, destination, cancellationToken);
         }, cancellationToken);
 
@@ -108,9 +110,10 @@ internal static class PropertyRepository
     public static ValueTask MoveAsync(IMetadata database, DavPath source, DavPath destination, CancellationToken cancellationToken) =>
         InTransactionAsync(database, async (connection, transaction) =>
         {
-            await ExecuteAsync(connection, transaction, $"DELETE FROM properties WHERE {Subtree.Filter(destination)};", destination, null, cancellationToken);
+            await ExecuteAsync(connection, transaction, $"DELETE FROM properties WHERE {Subtree.Filter(destination)}; DELETE FROM hashes WHERE {Subtree.Filter(destination)};", destination, null, cancellationToken);
             await ExecuteAsync(connection, transaction,
-                $"UPDATE properties SET path = $to || substr(path, length($p) + 1) WHERE {Subtree.Filter(source)};",
+                $"UPDATE properties SET path = $to || substr(path, length($p) + 1) WHERE {Subtree.Filter(source)};" +
+                $"UPDATE hashes SET path = $to || substr(path, length($p) + 1) WHERE {Subtree.Filter(source)};",
                 source, destination, cancellationToken);
         }, cancellationToken);
 
@@ -121,7 +124,7 @@ internal static class PropertyRepository
         {
             if (survivors.Count == 0)
             {
-                await ExecuteAsync(connection, transaction, $"DELETE FROM properties WHERE {Subtree.Filter(path)};", path, null, cancellationToken);
+                await ExecuteAsync(connection, transaction, $"DELETE FROM properties WHERE {Subtree.Filter(path)}; DELETE FROM hashes WHERE {Subtree.Filter(path)};", path, null, cancellationToken);
                 return;
             }
 
@@ -132,7 +135,8 @@ internal static class PropertyRepository
             }
 
             await ExecuteAsync(connection, transaction,
-                $"DELETE FROM properties WHERE {Subtree.Filter(path)} AND path NOT IN (SELECT path FROM temp.survivors); DELETE FROM temp.survivors;",
+                $"DELETE FROM properties WHERE {Subtree.Filter(path)} AND path NOT IN (SELECT path FROM temp.survivors);" +
+                $"DELETE FROM hashes WHERE {Subtree.Filter(path)} AND path NOT IN (SELECT path FROM temp.survivors); DELETE FROM temp.survivors;",
                 path, null, cancellationToken);
         }, cancellationToken);
 

@@ -229,8 +229,9 @@ public sealed class LockTests : IDisposable
         Assert.Empty(await old.Store.TryAddAsync(held, Now, default));
         old.Restart();
         Assert.Equal(held, await old.Store.GetAsync(held.Token, Now, default));
-        Assert.Equal(4L, await ScalarAsync("PRAGMA user_version;", database));
+        Assert.Equal(5L, await ScalarAsync("PRAGMA user_version;", database));
         Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM journal;", database));
+        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM hashes;", database));
     }
 
     [Fact]

@@ -19,6 +19,10 @@ internal sealed record LiveProperty(XName Name, Func<IHierarchyItem, LiveContext
 internal sealed record LiveContext(DavRequest Request, IReadOnlyList<ActiveLock> Locks)
 {
     public bool Locking => Request.Locks is not null;
+
+    /// <summary>The hashes of the item being written, fetched from the store just before when the PROPFIND names
+    /// oc:checksums (<see cref="IContentHashes"/>).</summary>
+    public ContentHashes? Hashes { get; init; }
 }
 
 /// <summary>The live properties the engine serves, all included in allprop. Values come from the store and go out
@@ -38,7 +42,17 @@ internal static class LiveProperties
         new(DavNames.SupportedLock, (_, c) => c.Locking, (w, _, _) => LockXml.WriteSupportedLock(w)),
     ];
 
-    private static readonly Dictionary<XName, LiveProperty> ByName = All.ToDictionary(p => p.Name);
+    /// <summary>oc:checksums (http://owncloud.org/ns), as ownCloud writes it: one oc:checksum holding
+    /// "SHA1:&lt;hex&gt; MD5:&lt;hex&gt;". Only when named: it is no DAV property, and allprop need not fetch it.</summary>
+    public static readonly LiveProperty Checksums = new(
+        XName.Get("checksums", OwnCloudNamespace),
+        (i, c) => i is IFile && c.Hashes is not null,
+        (w, _, c) => w.WriteElementString("oc", "checksum", OwnCloudNamespace, $"SHA1:{c.Hashes!.Sha1} MD5:{c.Hashes.Md5}"));
+
+    /// <summary>The ownCloud namespace.</summary>
+    public const string OwnCloudNamespace = "http://owncloud.org/ns";
+
+    private static readonly Dictionary<XName, LiveProperty> ByName = All.Append(Checksums).ToDictionary(p => p.Name);
 
     public static bool TryGet(XName name, out LiveProperty property) => ByName.TryGetValue(name, out property!);
 

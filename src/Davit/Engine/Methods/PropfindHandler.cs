@@ -86,6 +86,11 @@ internal sealed class PropfindHandler : IReadHandler
                 await WriteAllPropsAsync(live, writer, item, propfind.Names);
                 break;
             default:
+                if (item is IContentHashes kept && propfind.Names.Contains(LiveProperties.Checksums.Name))
+                {
+                    live = live with { Hashes = await kept.GetContentHashesAsync(live.Request.Aborted) };
+                }
+
                 await WriteNamedPropsAsync(live, writer, item, propfind.Names);
                 break;
         }
@@ -190,7 +195,8 @@ internal sealed class PropfindHandler : IReadHandler
 
     private static void WriteLive(XmlWriter xml, LiveProperty property, IHierarchyItem item, LiveContext live)
     {
-        xml.WriteStartElement(DavNames.Prefix, property.Name.LocalName, DavNames.Namespace);
+        var ns = property.Name.NamespaceName;
+        xml.WriteStartElement(ns == DavNames.Namespace ? DavNames.Prefix : "oc", property.Name.LocalName, ns);
         property.WriteValue(xml, item, live);
         xml.WriteEndElement();
     }

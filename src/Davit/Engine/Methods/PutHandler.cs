@@ -10,12 +10,16 @@ namespace Davit.Engine.Methods;
 /// conditional write whose version changed meanwhile, 400 for a body that ends short of its announced length or a
 /// Content-Range that resumable uploads did not take. Large bodies are staged in an upload session, so that an
 /// interrupted one can be resumed. <c>X-OC-Mtime</c> sets the new content's modification time (<see cref="ClientTimes"/>;
-/// 400 when it is no Unix time).
+/// 400 when it is no Unix time). The body is hashed as it streams: the hashes are kept where the store can
+/// (<see cref="IContentHashes"/>), and a body that contradicts <c>OC-Checksum</c> gets 400 with nothing stored
+/// (<see cref="ContentChecksums"/>).
 /// </summary>
 internal sealed class PutHandler : IWriteHandler
 {
     private const string ContentKey = "davit.put.content";
     private const string TimeKey = "davit.put.mtime";
+    private const string HashingKey = "davit.put.hashing";
+    private const string ChecksumKey = "davit.put.checksum";
 
     public int? StatusFor(StoreError error) => error == StoreError.AlreadyExists ? StatusCodes.Status412PreconditionFailed : null;
 
@@ -53,8 +57,36 @@ internal sealed class PutHandler : IWriteHandler
             await Parents.RequireAsync(request, request.Path);
         }
 
+        var checksum = ContentChecksums.Read(http);
         var (body, expected) = Body(http);
-        request.StoreContext.Items[ContentKey] = await ContentWrites.StageAsync(request, request.Path, body, expected, http.ContentType);
+
+        // Hashed on the way through when the client gave a checksum or the store can keep the hashes (a new file is
+        // assumed to be able to: its store's files are known only once it exists).
+        if (checksum is not null || request.Item is null or IContentHashes)
+        {
+            var hashing = new HashingStream(body, expected, checksum);
+            body = hashing;
+            request.DisposeAtEnd(hashing);
+            request.StoreContext.Items[HashingKey] = hashing;
+            request.StoreContext.Items[ChecksumKey] = checksum;
+        }
+
+        try
+        {
+            request.StoreContext.Items[ContentKey] = await ContentWrites.StageAsync(request, request.Path, body, expected, http.ContentType);
+        }
+        catch (ContentChecksums.MismatchException) when (request.SessionStore is { } sessions)
+        {
+            // A large body went to an upload session (ContentWrites.StageAsync); bytes that are not what the client
+            // meant are no upload to resume.
+            if (await sessions.GetAsync(request.Path, request.Now, CancellationToken.None) is { } left)
+            {
+                await sessions.DeleteAsync(left, CancellationToken.None);
+            }
+
+            throw;
+        }
+
         return null;
     }
 
@@ -73,6 +105,23 @@ internal sealed class PutHandler : IWriteHandler
             // In the same unit of work as the content: a time the store refuses fails the whole PUT.
             await settable.SetModifiedAsync((DateTimeOffset)mtime!, request.Aborted);
             request.Response.Headers[ClientTimes.AcceptedHeader] = "accepted";
+        }
+
+        if (request.StoreContext.Items.TryGetValue(HashingKey, out var stream) && stream is HashingStream hashing)
+        {
+            // A mismatch found only now (the store read the body itself) fails the unit of work: nothing stays.
+            // The stream checked the checksum as the body ended; a store that stopped reading before the end cannot
+            // have stored what the client sent.
+            var hashes = hashing.Hashes;
+            if (hashes is null && request.StoreContext.Items[ChecksumKey] is not null)
+            {
+                throw new DavException(StatusCodes.Status400BadRequest, $"The body could not be checked against {ContentChecksums.Header}.");
+            }
+
+            if (hashes is not null && file is IContentHashes keeper)
+            {
+                await keeper.SetContentHashesAsync(hashes, request.Aborted);
+            }
         }
 
         return DavResult.Written(created ? StatusCodes.Status201Created : StatusCodes.Status204NoContent, file);

@@ -5,7 +5,7 @@ namespace Davit.Storage.Memory;
 /// <see cref="OpenReadAsync"/> pins the version current at that moment, so the headers a GET sends (length, entity
 /// tag) always describe the bytes it then reads, whatever other requests write.
 /// </summary>
-internal sealed class MemoryFile : MemoryItem, IFile, IModificationTime
+internal sealed class MemoryFile : MemoryItem, IFile, IModificationTime, IContentHashes
 {
     private readonly MemoryFileNode file;
     private MemoryFileVersion version;
@@ -65,6 +65,26 @@ internal sealed class MemoryFile : MemoryItem, IFile, IModificationTime
             // also keeps a client's If-Match valid across the PROPPATCH Windows sends after every upload.
             version = file.Version with { ModifiedUtc = modifiedUtc.ToUniversalTime() };
             file.Version = version;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<ContentHashes?> GetContentHashesAsync(CancellationToken cancellationToken) => ValueTask.FromResult(version.Hashes);
+
+    public ValueTask SetContentHashesAsync(ContentHashes hashes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hashes);
+        lock (Store.Gate)
+        {
+            EnsureNotDeleted();
+
+            // Only onto the version this item wrote: hashes belong to bytes, never to whatever is there now.
+            if (ReferenceEquals(file.Version, version))
+            {
+                version = version with { Hashes = hashes };
+                file.Version = version;
+            }
         }
 
         return ValueTask.CompletedTask;

@@ -6,4 +6,5 @@ namespace Davit.Storage.Memory;
 /// <param name="ETag">Unique to this version within the store.</param>
 /// <param name="ContentType">The type the client sent, or null to derive it from the name.</param>
 /// <param name="ModifiedUtc">When this version was written.</param>
-internal sealed record MemoryFileVersion(MemoryBytes Bytes, string ETag, string? ContentType, DateTimeOffset ModifiedUtc);
+/// <param name="Hashes">The hashes the engine computed as the bytes came in, or null.</param>
+internal sealed record MemoryFileVersion(MemoryBytes Bytes, string ETag, string? ContentType, DateTimeOffset ModifiedUtc, ContentHashes? Hashes = null);
