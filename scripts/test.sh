@@ -6,7 +6,8 @@
 # litmus (suites basic, copymove, props, locks, http and largefile) and lockbomb (tests/lockbomb: many threads locking
 # and unlocking through the neon client library) and a mixed load (tests/Davit.LoadMix: 16 clients for 60 s on one
 # shared tree, every answer checked), and litmus once more (basic, copymove, props, locks, http) with a user
-# name and password against the file-system store served with a users file. Needs only the .NET SDK: curl, aria2c,
+# name and password against the file-system store served with a users file; then real clients against the file-system
+# store (scripts/test-clients.sh): rclone (plain and ownCloud dialects). Needs only the .NET SDK: curl, aria2c,
 # strace, rclone, cadaver, a C compiler, neon's headers, PostgreSQL, Node.js and npm are installed from Debian's
 # packages when missing, tus-js-client from the npm registry (pinned by tests/tus-js-client/package-lock.json), and
 # litmus is built from Debian's source package (pinned
@@ -427,6 +428,10 @@ run_litmus() {
     fi
 }
 
+# --- real clients (rclone, cadaver, davfs2) ------------------------------------------------------------------------
+# shellcheck source=scripts/test-clients.sh
+source "$repo/scripts/test-clients.sh"
+
 # --- main --------------------------------------------------------------------------------------------------------
 cd "$repo"
 rm -rf "$out"
@@ -452,6 +457,7 @@ for store in $stores; do
     run_litmus "$store"
 done
 run_litmus filesystem auth
+run_rclone
 
 printf '\n'
 if ((${#problems[@]} > 0)); then
