@@ -127,6 +127,34 @@ public abstract partial class HttpConformanceTests
         Assert.Equal(keeps ? Sums(bytes) : null, await ChecksumsOfAsync("big.bin"));
     }
 
+    [Fact]
+    public async Task Proppatch_Of_Checksums_Beside_A_Time_As_Rclone_Sends_It_Is_Taken_Only_When_They_Agree()
+    {
+        var keeps = await KeepsHashesAsync();
+        var takesTimes = await TakesTimesAsync();
+        var bytes = "sums"u8.ToArray();
+        await Client.PutAsync("s.txt", bytes);
+        var before = (await Client.GetAsync("s.txt")).Content.Headers.LastModified;
+        static string Body(string sums) => Dav.Xml(
+            "<D:propertyupdate xmlns:D=\"DAV:\" xmlns:oc=\"http://owncloud.org/ns\"><D:set><D:prop><lastmodified xmlns=\"DAV:\">1000000000</lastmodified>"
+            + $"<oc:checksums>\n\t<oc:checksum>{sums}</oc:checksum>\n   </oc:checksums></D:prop></D:set></D:propertyupdate>");
+
+        var wrong = await Dav.MultistatusAsync(await Client.SendAsync("PROPPATCH", "s.txt", Body("SHA1:" + new string('0', 40))));
+        Assert.Contains(keeps ? "409" : "403", Dav.Property(wrong, Href("s.txt"), Oc + "checksums")!.Value.Status, StringComparison.Ordinal);
+        Assert.Equal(before, (await Client.GetAsync("s.txt")).Content.Headers.LastModified);
+
+        var right = await Dav.MultistatusAsync(await Client.SendAsync("PROPPATCH", "s.txt", Body(Sums(bytes).Split(' ')[0])));
+        if (!keeps || !takesTimes)
+        {
+            Assert.DoesNotContain("200", string.Concat(right.Descendants(D + "status").Select(e => e.Value)), StringComparison.Ordinal);
+            return;
+        }
+
+        Assert.All(right.Descendants(D + "status"), s => Assert.Contains("200", s.Value, StringComparison.Ordinal));
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(OldTime), (await Client.GetAsync("s.txt")).Content.Headers.LastModified);
+        Assert.Equal(Sums(bytes), await ChecksumsOfAsync("s.txt"));
+    }
+
     private async Task<string?> ChecksumsOfAsync(string path)
     {
         var listing = await Dav.MultistatusAsync(await Client.PropfindAsync(path, "0", Dav.Xml(ChecksumsPropfind)));

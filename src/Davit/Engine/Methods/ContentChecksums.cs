@@ -23,30 +23,39 @@ internal static class ContentChecksums
             return null;
         }
 
-        string? sha1 = null, md5 = null;
-        foreach (var token in string.Join(' ', values.ToArray()).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        return TryParse(string.Join(' ', values.ToArray()), out var sums)
+            ? sums
+            : throw new DavException(StatusCodes.Status400BadRequest, $"{Header} must be a list of ALGORITHM:hex (as SHA1:da39a3ee...).");
+    }
+
+    /// <summary>Reads "SHA1:hex MD5:hex ..." (algorithms in any case, other algorithms skipped); false when a token is
+    /// not ALGORITHM:hex or a SHA-1 or MD5 has the wrong number of digits.</summary>
+    public static bool TryParse(string text, out (string? Sha1, string? Md5) sums)
+    {
+        sums = default;
+        foreach (var token in text.Split([' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries))
         {
             var colon = token.IndexOf(':', StringComparison.Ordinal);
             var hex = colon > 0 ? token[(colon + 1)..] : string.Empty;
             if (hex.Length == 0 || !hex.All(char.IsAsciiHexDigit))
             {
-                throw new DavException(StatusCodes.Status400BadRequest, $"{Header} must be a list of ALGORITHM:hex (as SHA1:da39a3ee...).");
+                return false;
             }
 
             switch (token[..colon].ToUpperInvariant())
             {
                 case "SHA1" when hex.Length == 40:
-                    sha1 = hex.ToLowerInvariant();
+                    sums.Sha1 = hex.ToLowerInvariant();
                     break;
                 case "MD5" when hex.Length == 32:
-                    md5 = hex.ToLowerInvariant();
+                    sums.Md5 = hex.ToLowerInvariant();
                     break;
                 case "SHA1" or "MD5":
-                    throw new DavException(StatusCodes.Status400BadRequest, $"{Header}: {token[..colon]} has the wrong number of hex digits.");
+                    return false;
             }
         }
 
-        return (sha1, md5);
+        return true;
     }
 
     /// <summary>Throws 400 when <paramref name="actual"/> contradicts <paramref name="expected"/>.</summary>

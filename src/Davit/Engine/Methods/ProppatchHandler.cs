@@ -10,7 +10,8 @@ namespace Davit.Engine.Methods;
 /// <summary>
 /// PROPPATCH (RFC 4918 §9.2): set and remove in document order, all or nothing, together with the modification
 /// time Windows sets through Win32LastModifiedTime and other clients through DAV:getlastmodified or DAV:lastmodified
-/// (<see cref="ClientTimes"/>). The answer is always 207 with a status per property: 200 for all when it worked;
+/// (<see cref="ClientTimes"/>), and oc:checksums taken only when it agrees with the hashes the store kept. The
+/// answer is always 207 with a status per property: 200 for all when it worked;
 /// otherwise 403 (protected property, a store without dead properties, a time on an item that cannot take one), 409
 /// (a time that is no date) or the store's failure status for the properties that caused it, and 424 for the rest,
 /// with nothing changed. 404 when nothing is mapped, 400 for a bad body.
@@ -43,7 +44,9 @@ internal sealed class ProppatchHandler : IWriteHandler
         var settable = item as IModificationTime;
         var refused = names.Where(n => ClientTimes.IsTimeName(n)
                 ? settable is null || updates.Any(u => u.Name == n && u.IsRemove)
-                : LiveProperties.IsProtected(n) || item is not IDeadProperties)
+                : n == LiveProperties.Checksums.Name
+                    ? item is not IContentHashes || updates.Any(u => u.Name == n && u.IsRemove)
+                    : LiveProperties.IsProtected(n) || item is not IDeadProperties)
             .ToHashSet();
         if (refused.Count > 0)
         {
@@ -57,11 +60,23 @@ internal sealed class ProppatchHandler : IWriteHandler
             return Answer(item, names.ToDictionary(n => n, n => unreadable.Contains(n) ? StatusCodes.Status409Conflict : StatusCodes.Status424FailedDependency), commit: false);
         }
 
+        // rclone sends oc:checksums beside DAV:lastmodified, to keep them across a time change as Nextcloud needs. The
+        // engine computes its own: what the client sends is taken when it agrees with them, else 409.
+        var checksums = updates.Where(u => u.Name == LiveProperties.Checksums.Name).ToList();
+        if (checksums.Count > 0)
+        {
+            var kept = await ((IContentHashes)item).GetContentHashesAsync(request.Aborted);
+            if (kept is null || checksums.Any(u => !Agrees(u.Value!.Element.Value, kept)))
+            {
+                return Answer(item, names.ToDictionary(n => n, n => n == LiveProperties.Checksums.Name ? StatusCodes.Status409Conflict : StatusCodes.Status424FailedDependency), commit: false);
+            }
+        }
+
         _ = ClientTimes.TryParse(time.Value?.Element.Value, out var modified);
 
         try
         {
-            var dead = updates.Where(u => !ClientTimes.IsTimeName(u.Name)).ToList();
+            var dead = updates.Where(u => !ClientTimes.IsTimeName(u.Name) && u.Name != LiveProperties.Checksums.Name).ToList();
             if (dead.Count > 0)
             {
                 await ((IDeadProperties)item).UpdatePropertiesAsync(dead, request.Aborted);
@@ -82,6 +97,10 @@ internal sealed class ProppatchHandler : IWriteHandler
 
         return Answer(item, names.ToDictionary(n => n, _ => StatusCodes.Status200OK), commit: true);
     }
+
+    private static bool Agrees(string text, ContentHashes kept) =>
+        ContentChecksums.TryParse(text, out var sums) && (sums.Sha1 ?? sums.Md5) is not null
+        && (sums.Sha1 is null || sums.Sha1 == kept.Sha1) && (sums.Md5 is null || sums.Md5 == kept.Md5);
 
     private static DavResult Answer(IHierarchyItem item, Dictionary<XName, int> statuses, bool commit)
     {
