@@ -148,3 +148,91 @@ run_rclone() {
 
     stop_client_server "$label"
 }
+
+# cadaver, Debian's package, driven by a script on its standard input: folders, an upload and a download of a file
+# whose name needs percent-encoding, dead properties, COPY, MOVE, LOCK with a write under the lock, UNLOCK, DELETE.
+run_cadaver() {
+    local dir="$out/cadaver" label=cadaver name="a+b's & c.txt"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    say "cadaver against the file-system store"
+    start_client_server "$dir" "$label" || return 0
+    printf 'hello from cadaver\n' >"$dir/local.txt"
+    printf 'second version\n' >"$dir/local2.txt"
+    # cadaver quotes names with spaces in double quotes.
+    cat >"$dir/script" <<SCRIPT
+mkcol docs
+cd docs
+put $dir/local.txt "$name"
+ls
+propset "$name" color blue
+propget "$name" color
+copy "$name" copy.txt
+move copy.txt moved.txt
+lock moved.txt
+put $dir/local2.txt moved.txt
+unlock moved.txt
+get moved.txt $dir/fetched.txt
+delete "$name"
+ls
+quit
+SCRIPT
+    timeout "$client_timeout" cadaver -t "$client_url" <"$dir/script" >"$dir/cadaver.out" 2>&1 || true
+    local root="$dir/root"
+    client_check "cadaver: every command succeeded" \
+        bash -c '(( $(grep -c "succeeded" "$1") == 12 )) && ! grep -qiE "failed|error" "$1"' _ "$dir/cadaver.out"
+    client_check "cadaver: ls showed the uploaded name" grep -qF "$name" "$dir/cadaver.out"
+    client_check "cadaver: propget read back the property" grep -qF "Value of color is: blue" "$dir/cadaver.out"
+    client_check "cadaver: the write under the lock reached the disk, and get fetched it" \
+        bash -c 'cmp -s "$1/local2.txt" "$1/root/docs/moved.txt" && cmp -s "$1/local2.txt" "$1/fetched.txt"' _ "$dir"
+    client_check "cadaver: the deleted file is gone from the disk, the moved one alone remains" \
+        bash -c '[[ $(ls -A "$1/root/docs") == moved.txt ]]' _ "$dir"
+    stop_client_server "$label"
+    [[ -s $dir/cadaver.out ]] || return 0
+    grep -iE "failed|error" "$dir/cadaver.out" | sed "s/^/cadaver: /" || true
+}
+
+# davfs2, Debian's package: mounts the server with FUSE (needs root and /dev/fuse; skipped with a message otherwise),
+# then reads a file made through the server, writes, renames and deletes through the mount, and checks the disk.
+run_davfs2() {
+    local dir="$out/davfs2" label=davfs2 mnt
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    say "davfs2 against the file-system store"
+    if [[ $(id -u) -ne 0 || ! -e /dev/fuse ]] || ! command -v mount.davfs >/dev/null 2>&1; then
+        say "SKIPPED davfs2: it needs root, /dev/fuse and mount.davfs (uid $(id -u); /dev/fuse $([[ -e /dev/fuse ]] && echo present || echo absent))"
+        return 0
+    fi
+    start_client_server "$dir" "$label" || return 0
+    mnt="$dir/mnt"
+    mkdir -p "$mnt"
+    # No credentials to ask for; locks as davfs2 takes them by default; each file uploaded when it is closed.
+    printf 'ask_auth 0\nuse_locks 1\ndelay_upload 0\n' >"$dir/davfs2.conf"
+    printf 'made through the server\n' >"$dir/server.txt"
+    curl -fsS -m 10 -T "$dir/server.txt" "${client_url}made%20by%20server+.txt" || true
+    if ! timeout 30 mount.davfs -o "conf=$dir/davfs2.conf" "$client_url" "$mnt" </dev/null >"$dir/mount.out" 2>&1; then
+        cat "$dir/mount.out" >&2
+        say "SKIPPED davfs2: mount.davfs could not mount (this kernel or container allows no FUSE mount; see $dir/mount.out)"
+        stop_client_server "$label"
+        return 0
+    fi
+
+    client_check "davfs2: a file made through the server reads the same through the mount" \
+        cmp -s "$dir/server.txt" "$mnt/made by server+.txt"
+    mkdir "$mnt/new folder" && printf 'written through davfs2\n' >"$mnt/new folder/f u+se's.txt" || true
+    mv "$mnt/new folder/f u+se's.txt" "$mnt/new folder/renamed & moved.txt" || true
+    rm -f "$mnt/made by server+.txt" || true
+    if ls "$mnt" >"$dir/ls.out" 2>&1; then
+        client_check "davfs2: ls of the mount lists the new folder" grep -qxF "new folder" "$dir/ls.out"
+    else
+        # davfs2 1.6 speaks the FUSE protocol itself; on some kernels (6.18 here) every readdir through it fails with
+        # EINVAL, whatever the server (rclone serve webdav does the same). Files still work by name.
+        say "SKIPPED davfs2 listing: readdir through davfs2 fails on this kernel ($(uname -r)): $(head -n1 "$dir/ls.out")"
+    fi
+    timeout 60 umount "$mnt" >"$dir/umount.out" 2>&1 || timeout 10 umount -l "$mnt" 2>/dev/null || true
+
+    client_check "davfs2: the file written, renamed and closed is on the server's disk" \
+        bash -c '[[ $(cat "$1/root/new folder/renamed & moved.txt") == "written through davfs2" ]] && [[ ! -e "$1/root/new folder/f u+se'"'"'s.txt" ]]' _ "$dir"
+    client_check "davfs2: the file deleted through the mount is gone from the disk" test ! -e "$dir/root/made by server+.txt"
+    stop_client_server "$label"
+}

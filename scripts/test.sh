@@ -7,8 +7,8 @@
 # and unlocking through the neon client library) and a mixed load (tests/Davit.LoadMix: 16 clients for 60 s on one
 # shared tree, every answer checked), and litmus once more (basic, copymove, props, locks, http) with a user
 # name and password against the file-system store served with a users file; then real clients against the file-system
-# store (scripts/test-clients.sh): rclone (plain and ownCloud dialects). Needs only the .NET SDK: curl, aria2c,
-# strace, rclone, cadaver, a C compiler, neon's headers, PostgreSQL, Node.js and npm are installed from Debian's
+# store (scripts/test-clients.sh): rclone (plain and ownCloud dialects), cadaver, and davfs2 where FUSE mounts work. Needs only the .NET SDK: curl, aria2c,
+# strace, rclone, cadaver, davfs2, a C compiler, neon's headers, PostgreSQL, Node.js and npm are installed from Debian's
 # packages when missing, tus-js-client from the npm registry (pinned by tests/tus-js-client/package-lock.json), and
 # litmus is built from Debian's source package (pinned
 # by version and SHA-256; Debian's binary package is 0.13, which lacks largefile). Ends with
@@ -148,6 +148,7 @@ install_tools() {
     command -v strace >/dev/null 2>&1 || missing+=(strace)
     command -v rclone >/dev/null 2>&1 || missing+=(rclone)
     command -v cadaver >/dev/null 2>&1 || missing+=(cadaver)
+    command -v mount.davfs >/dev/null 2>&1 || missing+=(davfs2)
     command -v gcc >/dev/null 2>&1 || missing+=(gcc)
     command -v make >/dev/null 2>&1 || missing+=(make)
     command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
@@ -458,6 +459,8 @@ for store in $stores; do
 done
 run_litmus filesystem auth
 run_rclone
+run_cadaver
+run_davfs2
 
 printf '\n'
 if ((${#problems[@]} > 0)); then
