@@ -5,9 +5,10 @@ namespace Davit.PostgreSql;
 /// <summary>
 /// A file: a node pointing at one immutable content version. A write points it at a new version (staged beforehand,
 /// or the bytes of a finished upload, taken over without a copy) and takes a new generation from a sequence, which is
-/// the entity tag: it changes with every write and never comes back.
+/// the entity tag: it changes with every write and never comes back. Content hashes belong to the content version
+/// (a copy that shares it shares them; a write makes a version without any).
 /// </summary>
-internal sealed class PgFile(PostgreSqlStore store, PgUnitOfWork? unit, NodeRow row, DavPath path) : PgItem(store, unit, row, path), IFile
+internal sealed class PgFile(PostgreSqlStore store, PgUnitOfWork? unit, NodeRow row, DavPath path) : PgItem(store, unit, row, path), IFile, IContentHashes
 {
     public string ContentType => Row.ContentType ?? ContentTypes.FromName(Name);
 
@@ -62,6 +63,29 @@ internal sealed class PgFile(PostgreSqlStore store, PgUnitOfWork? unit, NodeRow 
 
                 return await Tree.GetAsync(connection, transaction, Row.Id, cancellationToken) ?? throw Gone();
             },
+            cancellationToken);
+    }
+
+    public async ValueTask<ContentHashes?> GetContentHashesAsync(CancellationToken cancellationToken) =>
+        Row.ContentId is not { } id
+            ? null
+            : await Scope.ReadAsync(
+                async (connection, transaction) =>
+                    await Sql.Command(connection, transaction, "SELECT sha1, md5 FROM contents WHERE id = $1 AND sha1 IS NOT NULL AND md5 IS NOT NULL")
+                        .With(id).FirstAsync(r => new ContentHashes(r.GetString(0), r.GetString(1)), cancellationToken),
+                cancellationToken);
+
+    public async ValueTask SetContentHashesAsync(ContentHashes hashes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hashes);
+        if (Row.ContentId is not { } id)
+        {
+            throw Gone();
+        }
+
+        await Scope.WriteAsync(
+            async (connection, transaction) =>
+                await Sql.Command(connection, transaction, "UPDATE contents SET sha1 = $2, md5 = $3 WHERE id = $1").With(id).With(hashes.Sha1).With(hashes.Md5).RunAsync(cancellationToken),
             cancellationToken);
     }
 }

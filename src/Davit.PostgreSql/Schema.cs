@@ -105,6 +105,12 @@ internal static class Schema
         CREATE INDEX uploads_content ON uploads (content_id);
         CREATE INDEX uploads_expires ON uploads (expires);
         """,
+
+        """
+        -- The hashes of a content version, computed by the engine as a PUT streamed in (lowercase hex); null when none
+        -- were. A version never changes, so neither do they.
+        ALTER TABLE contents ADD COLUMN sha1 text, ADD COLUMN md5 text;
+        """,
     ];
 
     /// <summary>Brings the database to <see cref="Version"/>; returns the version it found.</summary>
