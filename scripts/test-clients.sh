@@ -84,6 +84,8 @@ make_awkward_tree() {
             i=$((i + 1))
         done
     done
+    : >"$root/sub dir/empty file.txt"
+    touch -d "@1100000000" "$root/sub dir/empty file.txt"
     for ((n = 0; n < 60; n++)); do
         printf 'filler %d\n' "$n" >"$root/sub dir/filler $n + more.txt"
         touch -d "@$((1200000000 + n * 61))" "$root/sub dir/filler $n + more.txt"

@@ -106,6 +106,17 @@ public abstract partial class HttpConformanceTests
     }
 
     [Fact]
+    public async Task An_Empty_Put_Is_Checked_And_Hashed_Too()
+    {
+        var keeps = await KeepsHashesAsync();
+        const string EmptySha1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709";
+        Assert.Equal(HttpStatusCode.BadRequest, (await Client.PutAsync("empty.txt", [], ("OC-Checksum", "SHA1:" + new string('1', 40)))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("empty.txt")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await Client.PutAsync("empty.txt", [], ("OC-Checksum", "SHA1:" + EmptySha1))).StatusCode);
+        Assert.Equal(keeps ? Sums([]) : null, await ChecksumsOfAsync("empty.txt"));
+    }
+
+    [Fact]
     public async Task Put_With_An_Unknown_Checksum_Algorithm_Only_Is_Stored_Unchecked()
     {
         Assert.Equal(HttpStatusCode.Created, (await Client.PutAsync("a.txt", "a"u8.ToArray(), ("OC-Checksum", "ADLER32:00620062"))).StatusCode);

@@ -64,7 +64,7 @@ internal sealed class PutHandler : IWriteHandler
         // assumed to be able to: its store's files are known only once it exists).
         if (checksum is not null || request.Item is null or IContentHashes)
         {
-            var hashing = new HashingStream(body, expected, checksum);
+            var hashing = new HashingStream(body, expected, checksum).Start();
             body = hashing;
             request.DisposeAtEnd(hashing);
             request.StoreContext.Items[HashingKey] = hashing;
