@@ -113,6 +113,16 @@ public sealed class HomeFolderTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, (await server.SendAsync("alice", "DELETE", "/dav/")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await server.SendAsync("alice", "MOVE", "/dav/", null, ("Destination", "/dav/x/"))).StatusCode);
         Assert.Equal("k", await server.ReadAsync("users/alice/keep.txt"));
+
+        // OPTIONS says so: the home lists neither, a folder below it lists both.
+        var home = (await server.SendAsync("alice", "OPTIONS", "/dav/")).Content.Headers.Allow;
+        Assert.Contains("COPY", home);
+        Assert.DoesNotContain("DELETE", home);
+        Assert.DoesNotContain("MOVE", home);
+        Assert.Equal(HttpStatusCode.Created, (await server.SendAsync("alice", "MKCOL", "/dav/sub/")).StatusCode);
+        var below = (await server.SendAsync("alice", "OPTIONS", "/dav/sub/")).Content.Headers.Allow;
+        Assert.Contains("DELETE", below);
+        Assert.Contains("MOVE", below);
     }
 
     [Fact]

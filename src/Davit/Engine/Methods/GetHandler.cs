@@ -29,7 +29,7 @@ internal sealed class GetHandler : IReadHandler
 
                 if (!request.Options.FolderListing)
                 {
-                    request.Response.Headers.Allow = string.Join(", ", OptionsHandler.AllowedMethods(folder, request.Locks is not null, request.Sessions is not null).Where(m => m is not "GET" and not "HEAD"));
+                    request.Response.Headers.Allow = string.Join(", ", OptionsHandler.AllowedMethods(folder, request.Home, request.Locks is not null, request.Sessions is not null).Where(m => m is not "GET" and not "HEAD"));
                     throw new DavException(StatusCodes.Status405MethodNotAllowed, "Folder listings are turned off.");
                 }
 

@@ -13,7 +13,7 @@ internal sealed class OptionsHandler : IReadHandler
     {
         var headers = request.Response.Headers;
         Advertise(request.Response, request.Locks is not null, request.Sessions is not null);
-        headers.Allow = string.Join(", ", AllowedMethods(request.Item, request.Locks is not null, request.Sessions is not null));
+        headers.Allow = string.Join(", ", AllowedMethods(request.Item, request.Home, request.Locks is not null, request.Sessions is not null));
         if (request.Sessions is not null)
         {
             Uploads.ResumableOptions.Advertise(request);
@@ -34,7 +34,7 @@ internal sealed class OptionsHandler : IReadHandler
         headers["MS-Author-Via"] = "DAV";
     }
 
-    internal static IEnumerable<string> AllowedMethods(IHierarchyItem? item, bool locking, bool uploads)
+    internal static IEnumerable<string> AllowedMethods(IHierarchyItem? item, DavPath home, bool locking, bool uploads)
     {
         yield return "OPTIONS";
         if (item is null)
@@ -60,14 +60,16 @@ internal sealed class OptionsHandler : IReadHandler
             yield return "POST";
         }
 
-        // The root can be copied from, but neither deleted nor moved (both answer 403).
-        if (!item.Path.IsRoot)
+        // The root (the user's home folder, for a user confined to one) can be copied from, but neither deleted nor
+        // moved (both answer 403).
+        var top = item.Path == home;
+        if (!top)
         {
             yield return "DELETE";
         }
 
         yield return "COPY";
-        if (!item.Path.IsRoot)
+        if (!top)
         {
             yield return "MOVE";
         }
