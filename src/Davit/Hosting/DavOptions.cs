@@ -130,12 +130,4 @@ public sealed class DavOptions
     /// plain listing. Other clients always get the plain listing. Needs <see cref="FolderListing"/>. Default true.
     /// </summary>
     public bool BrowserPage { get; set; } = true;
-
-    /// <summary>
-    /// How long a folder's count of bytes, kept for its quota by a store with an <see cref="Storage.IUsageLedger"/>,
-    /// is trusted before the next write there counts the folder again in full. Writes through the engine keep the count
-    /// exact; counting again puts right what changed behind the engine's back (files edited on disk). Default 1 hour;
-    /// <see cref="Timeout.InfiniteTimeSpan"/> never counts again while the count is kept.
-    /// </summary>
-    public TimeSpan QuotaRecountInterval { get; set; } = TimeSpan.FromHours(1);
 }

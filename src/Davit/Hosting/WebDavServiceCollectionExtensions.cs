@@ -40,7 +40,6 @@ public static class WebDavServiceCollectionExtensions
             .Validate(o => o.MaxUploadLength is null or >= 0, "MaxUploadLength must not be negative.")
             .Validate(o => o.CorsOrigins.All(Uploads.Cors.IsValidOrigin), "CorsOrigins must be '*' or origins such as https://app.example.com.")
             .Validate(o => o.CorsMaxAge >= TimeSpan.Zero, "CorsMaxAge must not be negative.")
-            .Validate(o => o.QuotaRecountInterval > TimeSpan.Zero || o.QuotaRecountInterval == Timeout.InfiniteTimeSpan, "QuotaRecountInterval must be positive.")
             .ValidateOnStart();
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);

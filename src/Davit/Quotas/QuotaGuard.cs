@@ -7,10 +7,10 @@ using Microsoft.AspNetCore.Http;
 namespace Davit.Quotas;
 
 /// <summary>
-/// Where writes of content meet the quotas (RFC 4331 §6). A file's write is checked inside its unit of work, where
-/// the check and the write take their place in the same serial order as every other write, so two writers racing
-/// for the last bytes can never both get them. An upload reserves its announced length when it starts, in a unit of
-/// work of its own, and its bytes are checked before they are written (outside any, like the bytes themselves).
+/// Where writes meet the quotas (RFC 4331 §6). A write of content, a COPY or a MOVE is checked inside its unit of work,
+/// where the check and the write take their place in the same serial order as every other write, so two writers
+/// racing for the last bytes can never both get them. An upload reserves its announced length when it starts, and
+/// the bytes of one with no announced length are checked before they are written, each in a unit of work of its own.
 /// </summary>
 internal static class QuotaGuard
 {
@@ -25,7 +25,7 @@ internal static class QuotaGuard
     public static async ValueTask<ContentCheck> BeforeContentAsync(DavRequest request, DavPath path, IHierarchyItem? existing, FileContent content)
     {
         var scope = QuotaScope.Of(request);
-        if (!scope.IsActive)
+        if (scope.Provider is null)
         {
             return default;
         }
@@ -42,43 +42,57 @@ internal static class QuotaGuard
             return new ContentCheck(true, oldLength, false);
         }
 
-        await RequireRoomAsync(request, scope, path, newLength - oldLength, afterWrite: false);
+        await RequireRoomAsync(request, path, newLength - oldLength, written: false);
         return new ContentCheck(true, oldLength, true);
     }
 
-    /// <summary>After the write, still inside the unit of work: the check of a body of unknown length, and the
-    /// store's counts brought up to date.</summary>
-    public static async ValueTask AfterContentAsync(DavRequest request, DavPath path, ContentCheck check, IFile written)
+    /// <summary>After the write, still inside the unit of work: the check of a body whose length was not known.</summary>
+    public static async ValueTask AfterContentAsync(DavRequest request, DavPath path, ContentCheck check)
     {
-        if (!check.Active)
+        if (check.Active && !check.Checked)
         {
-            return;
-        }
-
-        var scope = QuotaScope.Of(request);
-        var delta = written.ContentLength - check.OldLength;
-        if (!check.Checked)
-        {
-            await RequireRoomAsync(request, scope, path, delta, afterWrite: true);
-        }
-
-        if (delta != 0 && scope.Ledger is { } ledger)
-        {
-            await ledger.AddAsync(path, delta, request.Aborted);
+            // Read again: an item the store wrote through need not show its new length.
+            var length = (await request.ResolveAsync(path) as IFile)?.ContentLength ?? 0;
+            await RequireRoomAsync(request, path, length - check.OldLength, written: true);
         }
     }
 
     /// <summary>
-    /// Starts an upload session for <paramref name="path"/> and reserves its announced length against the quotas: in
-    /// a unit of work of its own, where the session is deleted again (and 507 answered) when the length does not fit
+    /// Before a COPY or MOVE of <paramref name="source"/> to <paramref name="destination"/>, inside the unit of work:
+    /// 507 when the bytes it brings into a folder under a quota (less those of the <paramref name="replaced"/>
+    /// destination) do not fit there. A MOVE within one quota's folder brings nothing into it.
+    /// </summary>
+    public static async ValueTask BeforeTreeAsync(DavRequest request, IHierarchyItem source, DavPath destination, IHierarchyItem? replaced, bool isMove, bool deep)
+    {
+        var scope = QuotaScope.Of(request);
+        var quotas = await scope.QuotasAsync(destination);
+        if (quotas.Count == 0)
+        {
+            return;
+        }
+
+        var sourceBytes = source is IFile || deep ? await scope.CountAsync(source.Path) : 0;
+        var replacedBytes = replaced is null ? 0 : await scope.CountAsync(destination);
+        foreach (var quota in quotas)
+        {
+            var added = (isMove && source.Path.IsSameOrDescendantOf(quota.Folder) ? 0 : sourceBytes) - replacedBytes;
+            if (added > 0 && await scope.UsedAsync(quota.Folder) + added > quota.LimitBytes)
+            {
+                throw Exceeded(quota, added);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts an upload session for <paramref name="path"/> and reserves its announced length against the quotas: in a
+    /// unit of work of its own, where the session is deleted again (and 507 answered) when the length does not fit
     /// beside what the folder holds, uploads in progress included. Of two uploads started at once for the last bytes,
     /// the first one checked is refused only if it cannot fit beside the other, and then the other fits.
     /// </summary>
     public static async ValueTask<UploadSession> CreateSessionAsync(DavRequest request, DavPath path, long? totalLength, string? contentType)
     {
-        var sessions = request.SessionStore!;
         var now = request.Now;
-        var session = await sessions.CreateAsync(path, totalLength, contentType, now, now + request.Options.UploadExpiration, request.Aborted);
+        var session = await request.SessionStore!.CreateAsync(path, totalLength, contentType, now, now + request.Options.UploadExpiration, request.Aborted);
         var scope = QuotaScope.Of(request);
         var charge = QuotaScope.Charge(session);
         if (charge == 0 || await scope.QuotasAsync(path) is not { Count: > 0 } quotas)
@@ -97,18 +111,13 @@ internal static class QuotaGuard
 
             return over;
         });
-        if (refused is { } quota)
-        {
-            throw Exceeded(quota, charge);
-        }
-
-        return session;
+        return refused is { } quota ? throw Exceeded(quota, charge) : session;
     }
 
     /// <summary>
     /// Before bytes are written into <paramref name="session"/> at <paramref name="offset"/>: 507 when the upload would
-    /// grow past what its quotas leave (an upload that announced its length reserved it already, and never grows
-    /// past it). For a body of unknown length, returns how many bytes it may bring, or null when that is unlimited.
+    /// grow past what its quotas leave (an upload that announced its length reserved it already, and never grows past
+    /// it). For a body of unknown length, returns how many bytes it may bring, or null when that is unlimited.
     /// </summary>
     /// <param name="request">The request.</param>
     /// <param name="session">The session as last read.</param>
@@ -124,12 +133,12 @@ internal static class QuotaGuard
             return null;
         }
 
-        var byBytes = UploadState.Of(session, UploadState.FormProtocol) is not null;
-        var reserved = byBytes ? 0 : totalLength ?? 0;
+        var reserved = UploadState.Of(session, UploadState.FormProtocol) is not null ? 0 : totalLength ?? 0;
         var before = QuotaScope.Charge(session);
-        if (length is { } count)
+        if (length is not null || reserved > 0)
         {
-            var after = Math.Max(offset + count, reserved);
+            // The body cannot go past the upload's length (the protocols cut it off there), so that is what it takes.
+            var after = Math.Max(offset + (length ?? 0), reserved);
             if (after <= before)
             {
                 return null;
@@ -139,26 +148,40 @@ internal static class QuotaGuard
             return over is { } quota ? throw Exceeded(quota, after - before) : null;
         }
 
-        if (reserved > 0)
-        {
-            // The body cannot go past the length (the protocols cut it off there), which is reserved once it fits.
-            var over = reserved > before ? await scope.InWriteAsync(() => OverAsync(scope, quotas, reserved, session.Id)) : null;
-            return over is { } quota ? throw Exceeded(quota, reserved - before) : null;
-        }
-
-        // Neither the body's length nor the upload's is known: the body may bring what is left now, and the write
-        // that makes it a file checks again, exactly.
+        // Neither the body's length nor the upload's is known: the body may bring what is left now, and the write that
+        // makes it a file checks again, exactly.
         var room = await scope.InWriteAsync(async () =>
         {
             var least = long.MaxValue;
             foreach (var quota in quotas)
             {
-                least = Math.Min(least, quota.LimitBytes - await scope.UsedAsync(quota.Folder, write: true, except: session.Id));
+                least = Math.Min(least, quota.LimitBytes - await scope.UsedAsync(quota.Folder, except: session.Id));
             }
 
             return least;
         });
         return Math.Max(0, room - offset);
+    }
+
+    /// <summary>
+    /// The quota properties of the folder <paramref name="path"/> (RFC 4331 §3, §4): those of the quota with the least
+    /// room left, or null when no quota governs it. Each quota's folder is counted once per request.
+    /// </summary>
+    public static async ValueTask<(long Used, long Available)?> PropertiesAsync(DavRequest request, DavPath path)
+    {
+        var scope = QuotaScope.Of(request);
+        (long Used, long Available)? least = null;
+        foreach (var quota in await scope.QuotasAsync(path))
+        {
+            var used = await scope.UsedAsync(quota.Folder, cached: true);
+            var available = Math.Max(0, quota.LimitBytes - used);
+            if (least is null || available < least.Value.Available)
+            {
+                least = (used, available);
+            }
+        }
+
+        return least;
     }
 
     /// <summary>The 507 a write that does not fit is answered with (RFC 4331 §6).</summary>
@@ -170,19 +193,20 @@ internal static class QuotaGuard
     public static bool IsExceeded(Exception exception) =>
         exception is DavException { StatusCode: StatusCodes.Status507InsufficientStorage } dav && dav.Condition == DavNames.QuotaNotExceeded;
 
-    /// <summary>507 when <paramref name="added"/> more bytes at <paramref name="path"/> go past a quota; nothing
-    /// happens for a write that adds nothing.</summary>
-    internal static async ValueTask RequireRoomAsync(DavRequest request, QuotaScope scope, DavPath path, long added, bool afterWrite)
+    /// <summary>507 when <paramref name="added"/> more bytes at <paramref name="path"/> go past a quota (counted before
+    /// the write, or after it when <paramref name="written"/>); a write that adds nothing is never refused, so that a
+    /// folder over its quota can always be cleaned up.</summary>
+    private static async ValueTask RequireRoomAsync(DavRequest request, DavPath path, long added, bool written)
     {
-        if (added <= 0 || scope.Provider is null)
+        if (added <= 0)
         {
             return;
         }
 
+        var scope = QuotaScope.Of(request);
         foreach (var quota in await scope.QuotasAsync(path))
         {
-            // After the write, a store that keeps counts has not been told yet; a walk sees the new bytes already.
-            var used = await scope.UsedAsync(quota.Folder, write: true) + (afterWrite && scope.Ledger is null ? 0 : added);
+            var used = await scope.UsedAsync(quota.Folder) + (written ? 0 : added);
             if (used > quota.LimitBytes)
             {
                 throw Exceeded(quota, added);
@@ -195,7 +219,7 @@ internal static class QuotaGuard
     {
         foreach (var quota in quotas)
         {
-            if (await scope.UsedAsync(quota.Folder, write: true, except: sessionId) + charge > quota.LimitBytes)
+            if (await scope.UsedAsync(quota.Folder, except: sessionId) + charge > quota.LimitBytes)
             {
                 return quota;
             }

@@ -6,9 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Davit.Quotas;
 
 /// <summary>
-/// What one request knows about quotas: the application's provider (or none), where the store keeps its counts (or
-/// nowhere), and which upload sessions this request has already turned into files (their bytes are counted as the
-/// files now, not as uploads in progress).
+/// What one request knows about quotas: the application's provider (or none), how the store counts bytes, and which
+/// upload sessions this request is turning into files (their bytes count as the files, not as uploads in progress).
 /// </summary>
 internal sealed class QuotaScope
 {
@@ -27,14 +26,10 @@ internal sealed class QuotaScope
         Provider = provider;
     }
 
-    /// <summary>The application's quotas, or null when it has none.</summary>
+    /// <summary>The application's quotas, or null when it has none (then the engine spends nothing on quotas).</summary>
     public IDavQuotaProvider? Provider { get; }
 
-    /// <summary>Where the store keeps counts for the unit of work now running (or outside one), or null.</summary>
-    public IUsageLedger? Ledger => request.StoreContext.UnitOfWork as IUsageLedger ?? request.Store as IUsageLedger;
-
-    /// <summary>False when there is nothing to check and nothing to keep: the engine's default costs nothing more.</summary>
-    public bool IsActive => Provider is not null || Ledger is not null;
+    private IUsageCounter? Counter => request.StoreContext.UnitOfWork as IUsageCounter ?? request.Store as IUsageCounter;
 
     public static QuotaScope Of(DavRequest request)
     {
@@ -49,7 +44,7 @@ internal sealed class QuotaScope
         return scope;
     }
 
-    /// <summary>The quotas that govern <paramref name="path"/>.</summary>
+    /// <summary>The quotas that govern <paramref name="path"/> (on it or on a folder above it).</summary>
     public async ValueTask<IReadOnlyList<DavQuota>> QuotasAsync(DavPath path)
     {
         if (Provider is null)
@@ -58,25 +53,25 @@ internal sealed class QuotaScope
         }
 
         var quotas = await Provider.GetQuotasAsync(path, request.StoreContext.User, request.Aborted);
-        return quotas.Count == 0 ? quotas : [.. quotas.Where(q => path.IsSameOrDescendantOf(q.Folder))];
+        return quotas.Count == 0 ? quotas : [.. quotas.Where(q => path.IsSameOrDescendantOf(q.Folder) && q.LimitBytes >= 0)];
     }
 
     /// <summary>Marks a session whose bytes this request stores as a file: it no longer counts as an upload.</summary>
     public void Consumed(UploadSession session) => consumed.Add(session.Id);
 
     /// <summary>
-    /// The bytes counted against a quota on <paramref name="folder"/>: its files, plus its uploads in progress other
-    /// than <paramref name="except"/>. In a write unit of work (<paramref name="write"/>), a missing or old count is
-    /// counted again and kept; outside one, it is counted and not kept.
+    /// The bytes counted against a quota on <paramref name="folder"/>, counted now: its files, plus its uploads in
+    /// progress other than <paramref name="except"/> and those this request is storing. A write calls it inside its
+    /// unit of work; a PROPFIND (<paramref name="cached"/>) counts each folder once per request.
     /// </summary>
-    public async ValueTask<long> UsedAsync(DavPath folder, bool write, string? except = null)
+    public async ValueTask<long> UsedAsync(DavPath folder, string? except = null, bool cached = false)
     {
-        if (!write && readCache is not null && readCache.TryGetValue(folder, out var cached))
+        if (cached && readCache is not null && readCache.TryGetValue(folder, out var known))
         {
-            return cached;
+            return known;
         }
 
-        var used = await FilesAsync(folder, write);
+        var used = await CountAsync(folder);
         if (request.Sessions is { } sessions)
         {
             foreach (var session in await sessions.ListAsync(folder, request.Now, request.Aborted))
@@ -88,7 +83,7 @@ internal sealed class QuotaScope
             }
         }
 
-        if (!write)
+        if (cached)
         {
             (readCache ??= [])[folder] = used;
         }
@@ -98,22 +93,28 @@ internal sealed class QuotaScope
 
     /// <summary>The bytes of file content at or below <paramref name="path"/>, counted now.</summary>
     public async ValueTask<long> CountAsync(DavPath path) =>
-        Ledger is { } ledger ? await ledger.CountAsync(path, request.Aborted) : await WalkAsync(path);
+        Counter is { } counter ? await counter.CountBytesAsync(path, request.Aborted) : await WalkAsync(path);
 
     /// <summary>
-    /// What an upload in progress holds back from its quota: the length it announced, so that an upload admitted
-    /// once can always finish; or, with none, the bytes it has. A form POST's parts carry the whole POST's length (for
-    /// the progress report), not their own, so they count by their bytes.
+    /// What an upload in progress holds back from its quota: the length it announced, so that an upload admitted once
+    /// can always finish; or, with none, the bytes it has. A form POST's parts carry the whole POST's length (for the
+    /// progress report), not their own, so they count by their bytes.
     /// </summary>
     public static long Charge(UploadSession session) =>
         UploadState.Of(session, UploadState.FormProtocol) is not null ? session.BytesSaved : Math.Max(session.BytesSaved, session.TotalLength ?? 0);
 
     /// <summary>
     /// Runs <paramref name="work"/> in a write unit of work of its own (for the checks of uploads, whose bytes are
-    /// written outside any), and commits it; runs it again when the store asks for a retry.
+    /// written outside any) and commits it, so that it takes its place in the serial order of writes; runs it again
+    /// when the store asks for a retry.
     /// </summary>
     public async ValueTask<T> InWriteAsync<T>(Func<ValueTask<T>> work)
     {
+        if (request.StoreContext.UnitOfWork is not null)
+        {
+            throw new InvalidOperationException("A quota check of an upload runs outside the request's unit of work.");
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             var unit = await request.Store.BeginAsync(request.StoreContext, UnitOfWorkMode.Write, request.Aborted);
@@ -136,33 +137,7 @@ internal sealed class QuotaScope
         }
     }
 
-    private async ValueTask<long> FilesAsync(DavPath folder, bool write)
-    {
-        if (Ledger is not { } ledger)
-        {
-            return await WalkAsync(folder);
-        }
-
-        var now = request.Now;
-        var interval = request.Options.QuotaRecountInterval;
-        foreach (var row in await ledger.GetAsync(folder, request.Aborted))
-        {
-            if (row.Folder == folder && (!write || interval == Timeout.InfiniteTimeSpan || now - row.CountedUtc < interval))
-            {
-                return row.Bytes;
-            }
-        }
-
-        var bytes = await ledger.CountAsync(folder, request.Aborted);
-        if (write)
-        {
-            await ledger.SetAsync(new UsageCount(folder, bytes, now), request.Aborted);
-        }
-
-        return bytes;
-    }
-
-    /// <summary>The engine's count for a store that keeps none: a walk of the tree with the store's primitives.</summary>
+    /// <summary>The engine's count for a store that has no counter: a walk of the tree with the store's primitives.</summary>
     private async ValueTask<long> WalkAsync(DavPath path)
     {
         var top = await request.ResolveAsync(path);

@@ -1,5 +1,6 @@
 using Davit.Authorization;
 using Davit.Locking;
+using Davit.Quotas;
 using Davit.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
@@ -49,12 +50,39 @@ internal sealed class PostHandler : IWriteHandler
     public async ValueTask<DavResult> ApplyAsync(DavRequest request)
     {
         Folder(request);
-        var created = false;
-        foreach (var (path, content) in (List<(DavPath Path, FileContent Content)>)request.StoreContext.Items[PartsKey]!)
+        var parts = (List<(DavPath Path, FileContent Content)>)request.StoreContext.Items[PartsKey]!;
+        var quotas = QuotaScope.Of(request);
+        foreach (var (_, content) in parts)
         {
-            var existing = await request.ResolveAsync(path);
-            await CheckAsync(request, path, existing);
-            created |= (await ContentWrites.StoreAsync(request, path, existing, content, conditional: false)).Created;
+            if (content.Session is { } session)
+            {
+                // Every part becomes a file in this write: none of them counts as an upload in progress any more.
+                quotas.Consumed(session);
+            }
+        }
+
+        var created = false;
+        try
+        {
+            foreach (var (path, content) in parts)
+            {
+                var existing = await request.ResolveAsync(path);
+                await CheckAsync(request, path, existing);
+                created |= (await ContentWrites.StoreAsync(request, path, existing, content, conditional: false)).Created;
+            }
+        }
+        catch (DavException ex) when (QuotaGuard.IsExceeded(ex))
+        {
+            // The whole form is refused; none of its parts may keep holding room in the quota.
+            foreach (var (_, content) in parts)
+            {
+                if (content.Session is { } session)
+                {
+                    await content.Sessions!.DeleteAsync(session, CancellationToken.None);
+                }
+            }
+
+            throw;
         }
 
         return DavResult.Status(created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
