@@ -138,3 +138,21 @@ public sealed class PostgreSqlCommitFailureTests : CommitFailureConformanceTests
         await database!.DisposeAsync();
     }
 }
+
+/// <summary>The quota suite against the store.</summary>
+public sealed class PostgreSqlQuotaTests : QuotaConformanceTests
+{
+    private PostgresDatabase? database;
+
+    protected override IDavStore CreateStore()
+    {
+        database = PostgresDatabase.CreateAsync().GetAwaiter().GetResult();
+        return database.Open();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await database!.DisposeAsync();
+    }
+}

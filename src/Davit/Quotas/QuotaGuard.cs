@@ -35,6 +35,11 @@ internal static class QuotaGuard
             scope.Consumed(session);
         }
 
+        if (scope.Admitted)
+        {
+            return default;
+        }
+
         var oldLength = (existing as IFile)?.ContentLength ?? 0;
         if (content.Length is not { } newLength)
         {
@@ -102,7 +107,7 @@ internal static class QuotaGuard
 
         var refused = await scope.InWriteAsync(async () =>
         {
-            var over = await OverAsync(scope, quotas, charge, session.Id);
+            var over = await OverAsync(scope, quotas, charge, session);
             if (over is not null)
             {
                 // In the unit of work that found it over: whoever checks next sees the room it leaves.
@@ -144,7 +149,7 @@ internal static class QuotaGuard
                 return null;
             }
 
-            var over = await scope.InWriteAsync(() => OverAsync(scope, quotas, after, session.Id));
+            var over = await scope.InWriteAsync(() => OverAsync(scope, quotas, after, session));
             return over is { } quota ? throw Exceeded(quota, after - before) : null;
         }
 
@@ -158,9 +163,37 @@ internal static class QuotaGuard
                 least = Math.Min(least, quota.LimitBytes - await scope.UsedAsync(quota.Folder, except: session.Id));
             }
 
-            return least;
+            // The file the upload replaces is counted in the folder already, and goes when the upload is stored.
+            return least + ((await request.ResolveAsync(session.Path) as IFile)?.ContentLength ?? 0);
         });
         return Math.Max(0, room - offset);
+    }
+
+    /// <summary>
+    /// Before the parts of a form POST replace or create the files <paramref name="parts"/> (each with its current
+    /// length, 0 for a new file), inside the unit of work: 507 when all of them together would take the folder past a
+    /// quota, so that either every part is stored or none is. A part of unknown length is checked on its own.
+    /// </summary>
+    public static async ValueTask BeforePartsAsync(DavRequest request, IReadOnlyList<(DavPath Path, FileContent Content, long OldLength)> parts)
+    {
+        var scope = QuotaScope.Of(request);
+        if (scope.Provider is null || parts.Count == 0 || parts.Any(p => p.Content.Length is null))
+        {
+            return;
+        }
+
+        foreach (var part in parts)
+        {
+            if (part.Content.Session is { } session)
+            {
+                scope.Consumed(session);
+            }
+        }
+
+        // A name given twice is stored twice; the last part is what stays.
+        var added = parts.GroupBy(p => p.Path).Sum(g => g.Last().Content.Length!.Value - g.First().OldLength);
+        await RequireRoomAsync(request, parts[0].Path, added, written: false);
+        scope.Admitted = true;
     }
 
     /// <summary>
@@ -183,6 +216,14 @@ internal static class QuotaGuard
 
         return least;
     }
+
+    /// <summary>
+    /// Deletes <paramref name="session"/> when the request ends, after its unit of work: bytes refused by a quota can
+    /// never become the file, and must not hold back room for nothing. (Inside the unit of work, the deletion would be
+    /// rolled back with the refused write.)
+    /// </summary>
+    public static void DiscardAtEnd(DavRequest request, UploadSession session) =>
+        request.DisposeAtEnd(new SessionDiscard(request.SessionStore!, session));
 
     /// <summary>The 507 a write that does not fit is answered with (RFC 4331 §6).</summary>
     public static DavException Exceeded(DavQuota quota, long bytes) =>
@@ -215,16 +256,31 @@ internal static class QuotaGuard
     }
 
     // The first quota that an upload holding back `charge` bytes would take past its limit, or null.
-    private static async ValueTask<DavQuota?> OverAsync(QuotaScope scope, IReadOnlyList<DavQuota> quotas, long charge, string sessionId)
+    private static async ValueTask<DavQuota?> OverAsync(QuotaScope scope, IReadOnlyList<DavQuota> quotas, long charge, UploadSession session)
     {
         foreach (var quota in quotas)
         {
-            if (await scope.UsedAsync(quota.Folder, except: sessionId) + charge > quota.LimitBytes)
+            if (await scope.UsedAsync(quota.Folder, except: session.Id) + await scope.NetChargeAsync(session, charge) > quota.LimitBytes)
             {
                 return quota;
             }
         }
 
         return null;
+    }
+
+    private sealed class SessionDiscard(IUploadSessionStore sessions, UploadSession session) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await sessions.DeleteAsync(session, CancellationToken.None);
+            }
+            catch (StoreException)
+            {
+                // Left to expire: it is only room held back until then.
+            }
+        }
     }
 }

@@ -78,7 +78,7 @@ internal sealed class QuotaScope
             {
                 if (session.Id != except && !consumed.Contains(session.Id))
                 {
-                    used += Charge(session);
+                    used += await NetChargeAsync(session, Charge(session));
                 }
             }
         }
@@ -102,6 +102,25 @@ internal sealed class QuotaScope
     /// </summary>
     public static long Charge(UploadSession session) =>
         UploadState.Of(session, UploadState.FormProtocol) is not null ? session.BytesSaved : Math.Max(session.BytesSaved, session.TotalLength ?? 0);
+
+    /// <summary>
+    /// What an upload holding back <paramref name="charge"/> bytes adds to its quota beyond the file it will replace,
+    /// which is counted already: the bytes it will add once it is stored, and never less than nothing.
+    /// </summary>
+    public async ValueTask<long> NetChargeAsync(UploadSession session, long charge)
+    {
+        if (charge == 0)
+        {
+            return 0;
+        }
+
+        var replaced = await request.ResolveAsync(session.Path) as IFile;
+        return Math.Max(0, charge - (replaced?.ContentLength ?? 0));
+    }
+
+    /// <summary>True once the request's writes were checked as a whole (a form POST's parts): each part's own
+    /// check is then skipped.</summary>
+    public bool Admitted { get; set; }
 
     /// <summary>
     /// Runs <paramref name="work"/> in a write unit of work of its own (for the checks of uploads, whose bytes are

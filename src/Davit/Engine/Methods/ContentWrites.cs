@@ -123,7 +123,7 @@ internal static class ContentWrites
         catch (DavException ex) when (QuotaGuard.IsExceeded(ex) && content.Session is { } session)
         {
             // The bytes can never become this file: they go, rather than hold back room in the quota for nothing.
-            await content.Sessions!.DeleteAsync(session, CancellationToken.None);
+            QuotaGuard.DiscardAtEnd(request, session);
             throw;
         }
         catch (StoreException ex) when (!conditional && ex.Error is StoreError.AlreadyExists or StoreError.NotFound or StoreError.ChangedMeanwhile

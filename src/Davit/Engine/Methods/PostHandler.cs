@@ -51,23 +51,22 @@ internal sealed class PostHandler : IWriteHandler
     {
         Folder(request);
         var parts = (List<(DavPath Path, FileContent Content)>)request.StoreContext.Items[PartsKey]!;
-        var quotas = QuotaScope.Of(request);
-        foreach (var (_, content) in parts)
-        {
-            if (content.Session is { } session)
-            {
-                // Every part becomes a file in this write: none of them counts as an upload in progress any more.
-                quotas.Consumed(session);
-            }
-        }
-
         var created = false;
         try
         {
+            var checkedParts = new List<(DavPath Path, FileContent Content, long OldLength)>(parts.Count);
             foreach (var (path, content) in parts)
             {
                 var existing = await request.ResolveAsync(path);
                 await CheckAsync(request, path, existing);
+                checkedParts.Add((path, content, (existing as IFile)?.ContentLength ?? 0));
+            }
+
+            // Every part or none: the quota is checked for the whole form before the first part is stored.
+            await QuotaGuard.BeforePartsAsync(request, checkedParts);
+            foreach (var (path, content) in parts)
+            {
+                var existing = await request.ResolveAsync(path);
                 created |= (await ContentWrites.StoreAsync(request, path, existing, content, conditional: false)).Created;
             }
         }
@@ -78,7 +77,7 @@ internal sealed class PostHandler : IWriteHandler
             {
                 if (content.Session is { } session)
                 {
-                    await content.Sessions!.DeleteAsync(session, CancellationToken.None);
+                    QuotaGuard.DiscardAtEnd(request, session);
                 }
             }
 
