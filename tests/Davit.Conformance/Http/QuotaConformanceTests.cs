@@ -236,6 +236,31 @@ public abstract class QuotaConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ietf_Upload_Reserves_Its_Length_And_Is_Refused_With_507_When_It_Cannot_Fit()
+    {
+        const string Interop = "Upload-Draft-Interop-Version: 8\r\n";
+        var tooLong = await RawHttp.SendAsync(Server.Port,
+            $"PUT /q/ietf.bin HTTP/1.1\r\n{Interop}Upload-Complete: ?0\r\nUpload-Length: 1001\r\nContent-Length: 0");
+        Assert.Equal(507, tooLong.Status);
+        Assert.Equal((0L, 1000L), await QuotaAsync("q/"));
+
+        var created = await RawHttp.SendAsync(Server.Port,
+            $"PUT /q/ietf.bin HTTP/1.1\r\n{Interop}Upload-Complete: ?0\r\nUpload-Length: 600\r\nContent-Length: 0");
+        Assert.Equal(201, created.Status);
+        Assert.Equal((600L, 400L), await QuotaAsync("q/"));
+        Assert.Equal(HttpStatusCode.InsufficientStorage, (await Client.PutAsync("q/other.bin", Bytes(401))).StatusCode);
+
+        var bytes = Bytes(600);
+        var target = new Uri(created["Location"]!).PathAndQuery;
+        var last = await RawHttp.SendAsync(Server.Port,
+            $"PATCH {target} HTTP/1.1\r\n{Interop}Upload-Complete: ?1\r\nUpload-Offset: 0\r\nContent-Type: application/partial-upload\r\nContent-Length: 600",
+            bytes);
+        Assert.Equal(201, last.Status);
+        Assert.Equal(bytes, await Client.GetByteArrayAsync("q/ietf.bin"));
+        Assert.Equal((600L, 400L), await QuotaAsync("q/"));
+    }
+
+    [Fact]
     public async Task Segmented_Put_Over_The_Quota_Returns_507_And_Keeps_Nothing()
     {
         var segment = Dav.Request("PUT", "q/seg.bin");
