@@ -20,6 +20,13 @@ public sealed class FileSystemQuotaTests : QuotaConformanceTests
     }
 
     [Fact]
+    public async Task Two_Servers_Over_One_Folder_Racing_For_The_Quota_Never_Both_Win()
+    {
+        using var second = new FileSystemStore(new FileSystemStoreOptions { Root = root });
+        await RaceAcrossServersAsync(second);
+    }
+
+    [Fact]
     public async Task After_A_Restart_The_Figures_Count_The_Files_And_The_Uploads_In_Progress()
     {
         Assert.Equal(HttpStatusCode.Created, (await Client.PutAsync("q/file.bin", Bytes(200))).StatusCode);

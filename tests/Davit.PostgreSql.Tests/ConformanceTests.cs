@@ -144,6 +144,10 @@ public sealed class PostgreSqlQuotaTests : QuotaConformanceTests
 {
     private PostgresDatabase? database;
 
+    [Fact]
+    public async Task Two_Servers_Over_One_Database_Racing_For_The_Quota_Never_Both_Win() =>
+        await RaceAcrossServersAsync(database!.Open());
+
     protected override IDavStore CreateStore()
     {
         database = PostgresDatabase.CreateAsync().GetAwaiter().GetResult();

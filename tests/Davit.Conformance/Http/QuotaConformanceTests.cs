@@ -319,6 +319,37 @@ public abstract class QuotaConformanceTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Two servers over one storage (<paramref name="second"/> is another instance over it, as another process or
+    /// node opens it), a client on each, racing for the room of the quota in a bounded loop: never both win.
+    /// </summary>
+    protected async Task RaceAcrossServersAsync(IDavStore second)
+    {
+        await using var other = await StartAsync(second);
+        for (var round = 0; round < RaceRounds; round++)
+        {
+            // Staged bodies on even rounds, upload sessions on odd ones.
+            var size = round % 2 == 0 ? 200 : 600;
+            var results = await Task.WhenAll(
+                Client.PutAsync($"q/a{round}.bin", Bytes(size)),
+                other.Client.PutAsync($"q/b{round}.bin", Bytes(size)),
+                Client.PutAsync($"q/c{round}.bin", Bytes((int)Limit - size)));
+            Assert.True(results.Count(r => r.StatusCode == HttpStatusCode.Created) <= 2, "Three writes that together exceed the quota all succeeded.");
+            Assert.All(results, r => Assert.True(r.StatusCode is HttpStatusCode.Created or HttpStatusCode.InsufficientStorage, $"Unexpected {r.StatusCode}."));
+            var stored = (await Task.WhenAll(new[] { $"q/a{round}.bin", $"q/b{round}.bin", $"q/c{round}.bin" }.Select(async url =>
+            {
+                var get = await other.Client.GetAsync(url);
+                return get.StatusCode == HttpStatusCode.OK ? (await get.Content.ReadAsByteArrayAsync()).LongLength : 0;
+            }))).Sum();
+            Assert.InRange(stored, 1, Limit);
+            Assert.Equal((stored, Limit - stored), await QuotaAsync("q/"));
+            foreach (var name in new[] { "a", "b", "c" })
+            {
+                await Client.SendAsync("DELETE", $"q/{name}{round}.bin");
+            }
+        }
+    }
+
     protected static byte[] Bytes(int count) => RandomNumberGenerator.GetBytes(count);
 
     /// <summary>The quota properties of a folder, asked for by name.</summary>
