@@ -13,6 +13,10 @@ bench_cleanup() {
     wait 2>/dev/null || true
     rm -rf "$work"
     if declare -F cleanup_more >/dev/null; then cleanup_more; fi
+    if [[ -n ${pg_dir:-} ]]; then
+        "${pg_as[@]}" "$pg_bin/pg_ctl" stop -D "$pg_dir/data" -m fast -w >/dev/null 2>&1 || true
+        rm -rf "$pg_dir"
+    fi
 }
 
 # Installs the given Debian packages (with sudo when not root); nothing when none are given.
@@ -53,4 +57,22 @@ start_server() {
     echo "server did not start" >&2
     cat "$log" >&2
     exit 1
+}
+
+# Starts a private PostgreSQL cluster in a temporary folder (Unix socket only, no TCP; durable default settings:
+# every commit waits for the disk), creates the database "bench" and sets $connection for --connection-string. The
+# EXIT trap stops and deletes it. PostgreSQL must be installed (Debian's postgresql package).
+start_private_postgres() {
+    pg_as=()
+    pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -t/ -k5 -n | tail -n1)
+    pg_dir=$(mktemp -d /tmp/davit-bench-pg-XXXXXX)
+    if [[ $(id -u) -eq 0 ]]; then
+        chown postgres:postgres "$pg_dir"
+        pg_as=(setpriv --reuid=postgres --regid=postgres --init-groups --)
+    fi
+    "${pg_as[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 --no-locale >"$work/initdb.log" 2>&1
+    "${pg_as[@]}" "$pg_bin/pg_ctl" start -D "$pg_dir/data" -w -l "$pg_dir/server.log" \
+        -o "-c listen_addresses='' -k $pg_dir -p 5432 -c max_wal_size=4GB -c shared_buffers=512MB" >"$work/pg-start.log" 2>&1
+    "$pg_bin/psql" -h "$pg_dir" -U postgres -d postgres -qAt -c "CREATE DATABASE bench" >/dev/null
+    connection="Host=$pg_dir;Port=5432;Username=postgres;Database=bench"
 }

@@ -13,15 +13,6 @@ files=${3:-10000}
 runs=3
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$repo/bench/common.sh"
-pg_dir=""
-pg_bin=""
-pg_as=()
-cleanup_more() {
-    if [[ -n $pg_dir ]]; then
-        "${pg_as[@]}" "$pg_bin/pg_ctl" stop -D "$pg_dir/data" -m fast -w >/dev/null 2>&1 || true
-        rm -rf "$pg_dir"
-    fi
-}
 bench_init bench-postgres
 
 need=()
@@ -30,20 +21,10 @@ command -v curl >/dev/null || need+=(curl)
 command -v python3 >/dev/null || need+=(python3)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 install_missing "${need[@]}"
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -t/ -k5 -n | tail -n1)
 
 build_server
 
-pg_dir=$(mktemp -d /tmp/davit-bench-pg-XXXXXX)
-if [[ $(id -u) -eq 0 ]]; then
-    chown postgres:postgres "$pg_dir"
-    pg_as=(setpriv --reuid=postgres --regid=postgres --init-groups --)
-fi
-"${pg_as[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 --no-locale >"$work/initdb.log" 2>&1
-"${pg_as[@]}" "$pg_bin/pg_ctl" start -D "$pg_dir/data" -w -l "$pg_dir/server.log" \
-    -o "-c listen_addresses='' -k $pg_dir -p 5432 -c max_wal_size=4GB -c shared_buffers=512MB" >"$work/pg-start.log" 2>&1
-"$pg_bin/psql" -h "$pg_dir" -U postgres -d postgres -qAt -c "CREATE DATABASE bench" >/dev/null
-connection="Host=$pg_dir;Port=5432;Username=postgres;Database=bench"
+start_private_postgres
 
 cat >"$work/stream.py" <<'PY'
 import http.client, os, sys, time

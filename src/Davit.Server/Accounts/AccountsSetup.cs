@@ -1,6 +1,7 @@
 using Davit.Authorization;
 using Davit.Hosting;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
 
 namespace Davit.Server.Accounts;
 
@@ -29,13 +30,22 @@ internal static class AccountsSetup
     }
 
     /// <summary>Authentication, then: bad credentials are challenged (never served as anonymous), and so is a
-    /// request without credentials unless anonymous reading is on (the engine challenges anonymous writes).</summary>
+    /// request without credentials unless anonymous reading is on (the engine challenges anonymous writes). A CORS
+    /// preflight from an origin in <see cref="DavOptions.CorsOrigins"/> passes: browsers never send credentials with
+    /// one, and the engine answers it without touching anything; the request it announces is authenticated as usual.</summary>
     public static void UseAccounts(this IApplicationBuilder app, AccountsOptions options)
     {
         var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(Log.Category);
+        var dav = app.ApplicationServices.GetRequiredService<IOptions<DavOptions>>();
         app.UseAuthentication();
         app.Use(async (context, next) =>
         {
+            if (IsAllowedPreflight(context.Request, dav.Value))
+            {
+                await next(context);
+                return;
+            }
+
             var result = await context.AuthenticateAsync();
             if (result.Failure is not null || (!result.Succeeded && !options.AnonymousRead))
             {
@@ -49,5 +59,16 @@ internal static class AccountsSetup
 
             await next(context);
         });
+    }
+
+    private static bool IsAllowedPreflight(HttpRequest request, DavOptions dav)
+    {
+        if (!HttpMethods.IsOptions(request.Method) || request.Headers.AccessControlRequestMethod.Count == 0
+            || request.Headers.Authorization.Count > 0 || request.Headers.Origin.ToString() is not { Length: > 0 } origin)
+        {
+            return false;
+        }
+
+        return dav.CorsOrigins.Any(o => o == "*" || string.Equals(o, origin, StringComparison.OrdinalIgnoreCase));
     }
 }

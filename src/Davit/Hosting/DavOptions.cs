@@ -19,7 +19,7 @@ public sealed class DavOptions
     /// <summary>
     /// How deep elements may nest in an XML request body (the root element is level 1). Deeper bodies get 400 before
     /// anything is built from them. WebDAV's own elements take four levels; the rest is for dead property values.
-    /// Default 100.
+    /// Default 100; at most 1,000 (deeper values would be copied and written by recursion on thread-pool stacks).
     /// </summary>
     public int MaxXmlDepth { get; set; } = 100;
 

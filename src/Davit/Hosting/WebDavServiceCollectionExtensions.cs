@@ -29,7 +29,7 @@ public static class WebDavServiceCollectionExtensions
         }
 
         options.Validate(o => o.MaxXmlRequestBodySize > 0, "MaxXmlRequestBodySize must be positive.")
-            .Validate(o => o.MaxXmlDepth is >= 8 and <= 10_000, "MaxXmlDepth must be between 8 and 10000.")
+            .Validate(o => o.MaxXmlDepth is >= 8 and <= 1_000, "MaxXmlDepth must be between 8 and 1000.")
             .Validate(o => o.MaxRequestBodySize is null or > 0, "MaxRequestBodySize must be positive or null.")
             .Validate(o => o.DefaultLockTimeout > TimeSpan.Zero || o.DefaultLockTimeout == Timeout.InfiniteTimeSpan, "DefaultLockTimeout must be positive.")
             .Validate(o => o.MaxLockTimeout > TimeSpan.Zero || o.MaxLockTimeout == Timeout.InfiniteTimeSpan, "MaxLockTimeout must be positive.")

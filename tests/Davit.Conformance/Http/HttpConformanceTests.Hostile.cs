@@ -47,6 +47,32 @@ public abstract partial class HttpConformanceTests
     }
 
     [Fact]
+    public async Task Xml_At_The_Largest_Allowed_Depth_Is_Stored_Listed_Locked_And_Copied()
+    {
+        // 1,000 is the highest MaxXmlDepth accepted; a value that deep must survive every path a property takes
+        // (parse, store, PROPFIND, COPY) and a lock owner too, on a thread-pool stack.
+        await using var deep = await DavTestServer.StartAsync(CreateStore(), Prefix, o => o.MaxXmlDepth = 1000);
+        var client = deep.Client;
+        await client.PutAsync("nest.txt", "x");
+        var levels = 1000 - 5; // propertyupdate, set, prop, p, then the a's
+        var nested = string.Concat(Enumerable.Repeat("<a>", levels)) + "leaf" + string.Concat(Enumerable.Repeat("</a>", levels));
+
+        var patch = await client.SendAsync("PROPPATCH", "nest.txt", Dav.Xml($"<D:propertyupdate xmlns:D=\"DAV:\"><D:set><D:prop><p xmlns=\"urn:z\">{nested}</p></D:prop></D:set></D:propertyupdate>"));
+        Assert.Equal(HttpStatusCode.MultiStatus, patch.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.SendAsync("COPY", "nest.txt", null, ("Destination", deep.Url("copy.txt").AbsoluteUri))).StatusCode);
+        var owner = string.Concat(Enumerable.Repeat("<a>", levels)) + "me" + string.Concat(Enumerable.Repeat("</a>", levels));
+        var lockBody = $"<D:lockinfo xmlns:D=\"DAV:\"><D:lockscope><D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype><D:owner>{owner}</D:owner></D:lockinfo>";
+        var locked = await client.SendAsync("LOCK", "copy.txt", Dav.Xml(lockBody));
+        Assert.Equal(HttpStatusCode.OK, locked.StatusCode);
+
+        var props = await Dav.MultistatusAsync(await client.PropfindAsync("", "1"));
+        Assert.Equal("leaf", Dav.Property(props, Href("nest.txt"), XName.Get("p", "urn:z"))?.Property.Value);
+        Assert.Equal("leaf", Dav.Property(props, Href("copy.txt"), XName.Get("p", "urn:z"))?.Property.Value);
+        Assert.Equal("me", Assert.Single(props.Descendants(D + "owner")).Value);
+        Assert.Equal(levels, Dav.Property(props, Href("copy.txt"), XName.Get("p", "urn:z"))!.Value.Property.Descendants(XName.Get("a", "urn:z")).Count());
+    }
+
+    [Fact]
     public async Task A_Proppatch_Naming_An_Element_With_The_Xmlns_Prefix_Gets_400()
     {
         await Client.PutAsync("ns.txt", "x");

@@ -172,6 +172,32 @@ public abstract partial class HttpConformanceTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await Client.SendAsync("HEAD", "")).StatusCode);
     }
 
+    [Theory]
+    [InlineData("page.html", true)]
+    [InlineData("drawing.svg", true)]
+    [InlineData("feed.xml", true)]
+    [InlineData("notes.txt", false)]
+    [InlineData("photo.png", false)]
+    public async Task Stored_Files_Are_Never_Sniffed_And_Documents_That_Can_Run_Script_Are_Sandboxed(string name, bool sandboxed)
+    {
+        Assert.Equal(HttpStatusCode.Created, (await Client.PutAsync(name, "<html><script>document.title='ran'</script></html>")).StatusCode);
+
+        foreach (var request in new[] { new HttpRequestMessage(HttpMethod.Get, name), new HttpRequestMessage(HttpMethod.Head, name), RangeRequest(name) })
+        {
+            using var response = await Client.SendAsync(request);
+            Assert.True(response.IsSuccessStatusCode, $"{request.Method} {name}: {response.StatusCode}");
+            Assert.Equal(["nosniff"], response.Headers.GetValues("X-Content-Type-Options"));
+            Assert.Equal(sandboxed ? ["sandbox"] : null, response.Headers.TryGetValues("Content-Security-Policy", out var csp) ? csp : null);
+        }
+
+        static HttpRequestMessage RangeRequest(string name)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, name);
+            request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(0, 5);
+            return request;
+        }
+    }
+
     [Fact]
     public async Task Get_Of_A_Missing_File_Returns_404()
     {

@@ -45,7 +45,8 @@ internal sealed class AccountsTestHost : IAsyncDisposable
         (string Name, string Password, AccountAccess Access)[] users,
         bool anonymousRead = false,
         bool allowBasicOverHttp = false,
-        IPAddress? pretendClient = null)
+        IPAddress? pretendClient = null,
+        Action<Davit.Hosting.DavOptions>? dav = null)
     {
         var temp = new TempFolder();
         var file = temp.Combine("users.json");
@@ -57,7 +58,7 @@ internal sealed class AccountsTestHost : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<TimeProvider>(clock);
-        builder.Services.AddWebDav().AddInMemoryStore().AddAccounts(options);
+        builder.Services.AddWebDav(o => dav?.Invoke(o)).AddInMemoryStore().AddAccounts(options);
         var app = builder.Build();
         if (pretendClient is not null)
         {

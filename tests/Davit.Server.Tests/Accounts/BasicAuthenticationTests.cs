@@ -26,6 +26,43 @@ public sealed class BasicAuthenticationTests
     }
 
     [Fact]
+    public async Task A_Cors_Preflight_From_An_Allowed_Origin_Passes_Without_Credentials_And_Nothing_Else_Does()
+    {
+        await using var host = await AccountsTestHost.StartAsync(Alice, dav: o => o.CorsOrigins = ["https://app.example"]);
+        using var client = host.CreateClient();
+
+        async Task<HttpResponseMessage> Preflight(string origin, bool announce = true)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Options, "uploads/");
+            request.Headers.Add("Origin", origin);
+            if (announce)
+            {
+                request.Headers.Add("Access-Control-Request-Method", "POST");
+                request.Headers.Add("Access-Control-Request-Headers", "authorization, tus-resumable, upload-length");
+            }
+
+            return await client.SendAsync(request);
+        }
+
+        // Browsers send a preflight without credentials and give up on anything but a 2xx.
+        var allowed = await Preflight("https://app.example");
+        Assert.Equal(HttpStatusCode.NoContent, allowed.StatusCode);
+        Assert.Equal(["https://app.example"], allowed.Headers.GetValues("Access-Control-Allow-Origin"));
+        Assert.Contains("POST", string.Join(",", allowed.Headers.GetValues("Access-Control-Allow-Methods")), StringComparison.Ordinal);
+
+        // Another origin, or a plain OPTIONS that only names an origin, is challenged like any request.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Preflight("https://evil.example")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Preflight("https://app.example", announce: false)).StatusCode);
+
+        // The request the preflight announced still needs the password.
+        var post = new HttpRequestMessage(HttpMethod.Post, "");
+        post.Headers.Add("Origin", "https://app.example");
+        post.Headers.Add("Tus-Resumable", "1.0.0");
+        post.Headers.Add("Upload-Length", "5");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(post)).StatusCode);
+    }
+
+    [Fact]
     public async Task Names_And_Passwords_Are_UTF8_And_May_Hold_Colons()
     {
         await using var host = await AccountsTestHost.StartAsync([("zoë", "p:ä:ss", AccountAccess.ReadWrite)]);

@@ -35,6 +35,7 @@ internal static class ContentSender
         WriteValidators(response, file);
         response.Headers.AcceptRanges = "bytes";
         response.Headers.ContentDisposition = Disposition(request, name);
+        Confine(response, file.ContentType);
 
         var selection = HttpMethods.IsGet(request.Method) && Preconditions.IfRangeMatches(request, file, now)
             ? ByteRanges.Select(request.Headers.Range.ToString(), length)
@@ -76,6 +77,34 @@ internal static class ContentSender
     {
         response.Headers.ETag = LiveProperties.QuoteETag(file.ETag);
         response.Headers.LastModified = LiveProperties.FormatHttpDate(file.ModifiedUtc);
+    }
+
+    /// <summary>
+    /// Stored files are their authors' content, served from the origin of the browser page and of every user's
+    /// credentials. A browser must never sniff them into something runnable, and a document that can run script
+    /// (HTML, XHTML, SVG, XML with a stylesheet) is shown sandboxed: in a unique origin, without script, so an uploaded
+    /// page cannot act as the person who opens it.
+    /// </summary>
+    private static void Confine(HttpResponse response, string contentType)
+    {
+        response.Headers.XContentTypeOptions = "nosniff";
+        if (CanRunScript(contentType))
+        {
+            response.Headers.ContentSecurityPolicy = "sandbox";
+        }
+    }
+
+    internal static bool CanRunScript(string contentType)
+    {
+        var media = contentType.AsSpan();
+        var semicolon = media.IndexOf(';');
+        media = (semicolon >= 0 ? media[..semicolon] : media).Trim();
+        return media.Equals("text/html", StringComparison.OrdinalIgnoreCase)
+            || media.Equals("application/xhtml+xml", StringComparison.OrdinalIgnoreCase)
+            || media.Equals("image/svg+xml", StringComparison.OrdinalIgnoreCase)
+            || media.Equals("text/xml", StringComparison.OrdinalIgnoreCase)
+            || media.Equals("application/xml", StringComparison.OrdinalIgnoreCase)
+            || media.EndsWith("+xml", StringComparison.OrdinalIgnoreCase);
     }
 
     private static string Disposition(HttpRequest request, string name)
