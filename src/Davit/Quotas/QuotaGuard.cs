@@ -170,6 +170,54 @@ internal static class QuotaGuard
     }
 
     /// <summary>
+    /// Once bodies of unknown length are staged in upload sessions (a chunked PUT, a form POST's files), before the
+    /// write's own unit of work: 507 when they cannot fit, and the sessions deleted in the same unit of work, so that
+    /// the answer is sent only once their room is free again. The write checks again, exactly, in its unit of work.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="parts">Where each body goes, and the body; all in one folder.</param>
+    public static async ValueTask AdmitStagedAsync(DavRequest request, IReadOnlyList<(DavPath Path, FileContent Content)> parts)
+    {
+        var scope = QuotaScope.Of(request);
+        var sessions = parts.Select(p => p.Content.Session).OfType<UploadSession>().ToList();
+        if (scope.Provider is null || sessions.Count == 0 || await scope.QuotasAsync(parts[0].Path) is not { Count: > 0 } quotas)
+        {
+            return;
+        }
+
+        // From here on they count as the files they become, not as uploads in progress.
+        sessions.ForEach(scope.Consumed);
+        var refused = await scope.InWriteAsync(async () =>
+        {
+            var added = 0L;
+            foreach (var target in parts.GroupBy(p => p.Path))
+            {
+                var replaced = (await request.ResolveAsync(target.Key) as IFile)?.ContentLength ?? 0;
+                added += (target.Last().Content.Length ?? 0) - replaced;
+            }
+
+            foreach (var quota in quotas)
+            {
+                if (added > 0 && await scope.UsedAsync(quota.Folder) + added > quota.LimitBytes)
+                {
+                    foreach (var session in sessions)
+                    {
+                        await request.Sessions!.DeleteAsync(session, request.Aborted);
+                    }
+
+                    return ((DavQuota Quota, long Added)?)(quota, added);
+                }
+            }
+
+            return null;
+        });
+        if (refused is { } over)
+        {
+            throw Exceeded(over.Quota, over.Added);
+        }
+    }
+
+    /// <summary>
     /// Before the parts of a form POST replace or create the files <paramref name="parts"/> (each with its current
     /// length, 0 for a new file), inside the unit of work: 507 when all of them together would take the folder past a
     /// quota, so that either every part is stored or none is. A part of unknown length is checked on its own.

@@ -41,7 +41,15 @@ internal static class ContentWrites
 
             // A store that takes the session's bytes over removes the session itself; one that reads them leaves it.
             request.AfterCommit(() => sessions.DeleteAsync(session, CancellationToken.None));
-            return FileContent.FromSession(UploadState.ForStorage(session), sessions);
+            var content = FileContent.FromSession(UploadState.ForStorage(session), sessions);
+            if (length is null && !form)
+            {
+                // A body of unknown length reserved nothing: it is checked now that it is known (a form checks its
+                // files together once all are staged).
+                await QuotaGuard.AdmitStagedAsync(request, [(path, content)]);
+            }
+
+            return content;
         }
 
         if (request.Staging is { } staging)

@@ -43,6 +43,8 @@ internal sealed class PostHandler : IWriteHandler
             throw new DavException(StatusCodes.Status400BadRequest, "The form holds no file.");
         }
 
+        await QuotaGuard.AdmitStagedAsync(request, parts);
+
         request.StoreContext.Items[PartsKey] = parts;
         return null;
     }
