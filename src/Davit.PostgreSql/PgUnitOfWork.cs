@@ -12,8 +12,12 @@ namespace Davit.PostgreSql;
 /// </summary>
 /// <remarks>While it runs, the engine's lock store and upload-session store for the request are this object, so that
 /// lock changes and the takeover of a finished upload are part of the transaction.</remarks>
-internal sealed class PgUnitOfWork : IUnitOfWork, ISqlScope, ILockStore, IUploadSessionStore, IStateScope
+internal sealed class PgUnitOfWork : IUnitOfWork, ISqlScope, ILockStore, IUploadSessionStore, IStateScope, IUsageCounter
 {
+    /// <inheritdoc />
+    public ValueTask<long> CountBytesAsync(DavPath path, CancellationToken cancellationToken) =>
+        Store.CountBytesAsync(this, path, cancellationToken);
+
     private readonly NpgsqlConnection connection;
     private readonly NpgsqlTransaction transaction;
     private int ended;

@@ -39,6 +39,23 @@ internal static class Tree
             SELECT {Columns} FROM walk w JOIN {From} ON n.id = w.id WHERE w.depth = cardinality($1::text[])
             """).With(segments).FirstAsync(Read, cancellationToken);
 
+    /// <summary>The bytes of the files at or below the path made of <paramref name="segments"/> (0 when nothing is
+    /// there), summed by the database in one statement, as the transaction sees them.</summary>
+    public static async ValueTask<long> CountBytesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string[] segments, CancellationToken cancellationToken) =>
+        await Sql.Command(connection, transaction, """
+            WITH RECURSIVE walk (id, depth) AS (
+                SELECT id, 0 FROM nodes WHERE parent_id IS NULL
+                UNION ALL
+                SELECT m.id, w.depth + 1 FROM walk w
+                JOIN nodes m ON m.parent_id = w.id AND m.name = ($1::text[])[w.depth + 1] COLLATE "C"
+                WHERE w.depth < cardinality($1::text[])),
+            sub (id) AS (
+                SELECT id FROM walk WHERE depth = cardinality($1::text[])
+                UNION ALL
+                SELECT n.id FROM nodes n JOIN sub ON n.parent_id = sub.id)
+            SELECT COALESCE(SUM(c.length), 0)::bigint FROM sub JOIN nodes n ON n.id = sub.id JOIN contents c ON c.id = n.content_id
+            """).With(segments).ScalarAsync<long>(cancellationToken);
+
     public static ValueTask<NodeRow?> GetAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long id, CancellationToken cancellationToken) =>
         Sql.Command(connection, transaction, $"SELECT {Columns} FROM {From} WHERE n.id = $1").With(id).FirstAsync(Read, cancellationToken);
 

@@ -1,6 +1,7 @@
 using Davit.FileSystem;
 using Davit.Hosting;
 using Davit.PostgreSql;
+using Davit.Quotas;
 using Davit.Server;
 using Davit.Server.Accounts;
 using Davit.Server.Logging;
@@ -133,6 +134,13 @@ else
 if (accounts is not null)
 {
     dav.AddAccounts(accounts);
+}
+
+// Quotas (RFC 4331) on the folders of Davit:Quotas and on the home folders of users with a quota in the users file.
+var folderQuotas = options.FolderQuotas();
+if (folderQuotas.Count > 0 || accounts is not null)
+{
+    builder.Services.AddSingleton<IDavQuotaProvider>(sp => new ServerQuotas(folderQuotas, accounts is null ? null : sp.GetRequiredService<UserDirectory>()));
 }
 
 await using var app = builder.Build();

@@ -54,6 +54,10 @@ internal sealed class ServerOptions
     /// <summary>The password of a PFX file or of an encrypted PEM key.</summary>
     public string? CertificatePassword { get; set; }
 
+    /// <summary>Quotas on folders of the store (RFC 4331), whoever writes there; a user's own quota is in the users
+    /// file, on their home folder.</summary>
+    public List<FolderQuotaOptions> Quotas { get; set; } = [];
+
     /// <summary>The command-line switches and the configuration keys they set.</summary>
     public static IDictionary<string, string> SwitchMappings { get; } = new Dictionary<string, string>
     {
@@ -122,8 +126,37 @@ internal sealed class ServerOptions
             errors.Add("A certificate key or password is set without a certificate: give the certificate with --cert <file>.");
         }
 
+        foreach (var quota in Quotas)
+        {
+            if (!Accounts.UsersFile.TryParsePath(quota.Path, out _))
+            {
+                errors.Add($"The quota path '{quota.Path}' is not a folder path such as /shared (Davit:Quotas).");
+            }
+
+            if (!ByteSize.TryParse(quota.Size, out _))
+            {
+                errors.Add($"The quota size '{quota.Size}' of '{quota.Path}' is not a size such as 500MB or 10GiB (Davit:Quotas).");
+            }
+        }
+
         return errors;
     }
+
+    /// <summary>The folder quotas, parsed (call after <see cref="Validate"/> found no problem).</summary>
+    public IReadOnlyList<global::Davit.Quotas.DavQuota> FolderQuotas() =>
+        [.. Quotas.Select(q => Accounts.UsersFile.TryParsePath(q.Path, out var path) && ByteSize.TryParse(q.Size, out var bytes)
+            ? new global::Davit.Quotas.DavQuota(path, bytes)
+            : throw new InvalidOperationException($"Quota '{q.Path}' was not validated."))];
+}
+
+/// <summary>One entry of Davit:Quotas.</summary>
+internal sealed class FolderQuotaOptions
+{
+    /// <summary>The folder, from the store's root ("/shared").</summary>
+    public string? Path { get; set; }
+
+    /// <summary>The most bytes it may hold, with everything below it: "500MB", "10GiB", "1048576".</summary>
+    public string? Size { get; set; }
 }
 
 /// <summary>The stores the server can run with.</summary>

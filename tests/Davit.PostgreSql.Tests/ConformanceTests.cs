@@ -138,3 +138,25 @@ public sealed class PostgreSqlCommitFailureTests : CommitFailureConformanceTests
         await database!.DisposeAsync();
     }
 }
+
+/// <summary>The quota suite against the store.</summary>
+public sealed class PostgreSqlQuotaTests : QuotaConformanceTests
+{
+    private PostgresDatabase? database;
+
+    [Fact]
+    public async Task Two_Servers_Over_One_Database_Racing_For_The_Quota_Never_Both_Win() =>
+        await RaceAcrossServersAsync(database!.Open());
+
+    protected override IDavStore CreateStore()
+    {
+        database = PostgresDatabase.CreateAsync().GetAwaiter().GetResult();
+        return database.Open();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await database!.DisposeAsync();
+    }
+}

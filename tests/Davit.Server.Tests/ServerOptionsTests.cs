@@ -110,4 +110,17 @@ public sealed class ServerOptionsTests
         Assert.Contains(options.Validate(), e => e.Contains(expected, StringComparison.Ordinal));
         Assert.Empty(new ServerOptions { UsersFile = "users.json", AnonymousRead = true }.Validate());
     }
+
+    [Fact]
+    public void Folder_Quotas_Are_Parsed_And_Bad_Ones_Named()
+    {
+        var good = new ServerOptions { Quotas = [new FolderQuotaOptions { Path = "/shared", Size = "10 GiB" }, new FolderQuotaOptions { Path = "teams/a", Size = "1000" }] };
+        Assert.Empty(good.Validate());
+        Assert.Equal([new Davit.Quotas.DavQuota(Davit.Storage.DavPath.Parse("shared"), 10L << 30), new Davit.Quotas.DavQuota(Davit.Storage.DavPath.Parse("teams/a"), 1000)], good.FolderQuotas());
+
+        var bad = new ServerOptions { Quotas = [new FolderQuotaOptions { Path = "../x", Size = "1" }, new FolderQuotaOptions { Path = "/y", Size = "1.5 GB" }] };
+        var errors = bad.Validate();
+        Assert.Contains(errors, e => e.StartsWith("The quota path '../x'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("The quota size '1.5 GB' of '/y'", StringComparison.Ordinal));
+    }
 }

@@ -22,7 +22,8 @@ internal sealed record PathRule(DavPath Path, bool? Read, bool? Write);
 /// <param name="Access">Read-only or read-write.</param>
 /// <param name="Home">The folder the user sees as the root, from the store's root; <see cref="DavPath.Root"/> for none.</param>
 /// <param name="Rules">Path rules, in the order they were given.</param>
-internal sealed record UserAccount(string Name, string PasswordHash, AccountAccess Access, DavPath Home, IReadOnlyList<PathRule> Rules)
+/// <param name="QuotaBytes">The most bytes the user's home folder may hold (RFC 4331), or null for no quota.</param>
+internal sealed record UserAccount(string Name, string PasswordHash, AccountAccess Access, DavPath Home, IReadOnlyList<PathRule> Rules, long? QuotaBytes = null)
 {
     /// <summary>
     /// Whether the user may read (<paramref name="write"/> false) or write at <paramref name="path"/>, a path as the

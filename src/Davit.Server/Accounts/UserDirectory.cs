@@ -46,6 +46,9 @@ internal sealed class UserDirectory
     /// <summary>The number of users now in force.</summary>
     public int Count => Current.Users.Count;
 
+    /// <summary>Every user now in force.</summary>
+    public IEnumerable<UserAccount> All => Current.Users.Values;
+
     /// <summary>The user named <paramref name="name"/> (exactly), or null.</summary>
     public UserAccount? Find(string name) => Current.Users.GetValueOrDefault(name);
 

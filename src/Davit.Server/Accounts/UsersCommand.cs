@@ -14,7 +14,7 @@ internal sealed class UsersCommand
 
           add <name>     add a user (asks for the password)
           passwd <name>  set a user's password
-          set <name>     change a user's access, home folder or rules
+          set <name>     change a user's access, home folder, quota or rules
           remove <name>  remove a user
           list           list the users (never their passwords)
 
@@ -25,6 +25,8 @@ internal sealed class UsersCommand
           --read-write          the user may read and write (the default for add)
           --home <folder>       confine the user to this folder of the store, seen as their root (add, set)
           --no-home             the user sees the whole store (set)
+          --quota <size>        the most bytes the user's home folder may hold: 500MB, 10GiB, 1048576 (add, set)
+          --no-quota            remove the user's quota (set)
           --allow-read <path>   allow reading at <path> and below; likewise --deny-read, --allow-write and
           --deny-write <path>   --deny-write. Paths are as the user sees them (from the home folder). (add, set)
           --clear-rules         remove the user's rules before adding the ones given (set)
@@ -94,7 +96,12 @@ internal sealed class UsersCommand
             return 1;
         }
 
-        var account = new UserAccount(args.Name!, PasswordVerifier.Hash(password), args.Access ?? AccountAccess.ReadWrite, args.Home ?? DavPath.Root, args.Rules);
+        var account = new UserAccount(args.Name!, PasswordVerifier.Hash(password), args.Access ?? AccountAccess.ReadWrite, args.Home ?? DavPath.Root, args.Rules, args.Quota);
+        if (QuotaWithoutHome(account) is { } problem)
+        {
+            return Fail(problem);
+        }
+
         accounts.Add(account);
         UsersFile.Write(file, accounts);
         output.WriteLine($"Added {Describe(account)} to {file}.");
@@ -110,7 +117,13 @@ internal sealed class UsersCommand
         Access = args.Access ?? account.Access,
         Home = args.Home ?? account.Home,
         Rules = args.ClearRules ? args.Rules : [.. account.Rules, .. args.Rules],
+        QuotaBytes = args.NoQuota ? null : args.Quota ?? account.QuotaBytes,
     }, "Updated");
+
+    private static string? QuotaWithoutHome(UserAccount account) =>
+        account.QuotaBytes is not null && account.Home.IsRoot
+            ? $"a quota is kept on the user's home folder, and '{account.Name}' has none: add --home <folder>."
+            : null;
 
     private int Change(string file, Arguments args, Func<UserAccount, UserAccount?> change, string done)
     {
@@ -124,6 +137,11 @@ internal sealed class UsersCommand
         if (change(accounts[index]) is not { } changed)
         {
             return 1;
+        }
+
+        if (QuotaWithoutHome(changed) is { } problem)
+        {
+            return Fail(problem);
         }
 
         accounts[index] = changed;
@@ -170,6 +188,11 @@ internal sealed class UsersCommand
         if (!account.Home.IsRoot)
         {
             text += $", home /{account.Home}";
+        }
+
+        if (account.QuotaBytes is { } quota)
+        {
+            text += $", quota {quota.ToString(System.Globalization.CultureInfo.InvariantCulture)} bytes";
         }
 
         foreach (var rule in account.Rules)
@@ -275,6 +298,10 @@ internal sealed class UsersCommand
 
         public bool ClearRules { get; private set; }
 
+        public long? Quota { get; private set; }
+
+        public bool NoQuota { get; private set; }
+
         public List<PathRule> Rules { get; } = [];
 
         public static bool TryParse(IReadOnlyList<string> args, out Arguments parsed, out string problem)
@@ -327,6 +354,18 @@ internal sealed class UsersCommand
                         break;
                     case "--no-home" when parsed.Verb is "set":
                         parsed.Home = DavPath.Root;
+                        break;
+                    case "--no-quota" when parsed.Verb is "set":
+                        parsed.NoQuota = true;
+                        break;
+                    case "--quota" when parsed.Verb is "add" or "set":
+                        if (!ByteSize.TryParse(Value(), out var quota))
+                        {
+                            problem = "--quota needs a size such as 500MB, 10GiB or 1048576 (bytes).";
+                            return false;
+                        }
+
+                        parsed.Quota = quota;
                         break;
                     case "--clear-rules" when parsed.Verb is "set":
                         parsed.ClearRules = true;

@@ -154,7 +154,23 @@ internal static class UsersFile
             rules.Add(new PathRule(rulePath, read, write));
         }
 
-        return new UserAccount(entry.Name!, entry.PasswordHash, access, home, rules);
+        long? quota = null;
+        if (entry.Quota is not null)
+        {
+            if (!ByteSize.TryParse(entry.Quota, out var bytes))
+            {
+                throw new UsersFileException($"{where}: quota \"{entry.Quota}\" is not a size such as \"500 MB\" or \"10 GiB\".");
+            }
+
+            if (home.IsRoot)
+            {
+                throw new UsersFileException($"{where}: a quota is kept on the user's home folder, and the user has none; give one with 'users set {entry.Name} --home <folder>'.");
+            }
+
+            quota = bytes;
+        }
+
+        return new UserAccount(entry.Name!, entry.PasswordHash, access, home, rules, quota);
     }
 
     private static bool? Decision(string? value, string where) => value switch
@@ -173,6 +189,7 @@ internal static class UsersFile
         PasswordHash = account.PasswordHash,
         Access = account.Access == AccountAccess.ReadOnly ? ReadOnly : ReadWrite,
         Home = account.Home.IsRoot ? null : account.Home.ToString(),
+        Quota = account.QuotaBytes?.ToString(System.Globalization.CultureInfo.InvariantCulture),
         Rules = account.Rules.Count == 0 ? null : [.. account.Rules.Select(r => new RuleEntry
         {
             Path = "/" + r.Path,
@@ -199,6 +216,8 @@ internal sealed class UserEntry
     public string? Access { get; set; }
 
     public string? Home { get; set; }
+
+    public string? Quota { get; set; }
 
     public List<RuleEntry>? Rules { get; set; }
 }

@@ -57,7 +57,14 @@ internal static class LiveProperties
     public static bool TryGet(XName name, out LiveProperty property) => ByName.TryGetValue(name, out property!);
 
     /// <summary>True for names a client may never set or remove with PROPPATCH (403, RFC 4918 §9.2.1).</summary>
-    public static bool IsProtected(XName name) => ByName.ContainsKey(name);
+    public static bool IsProtected(XName name) => ByName.ContainsKey(name) || IsQuota(name);
+
+    /// <summary>
+    /// True for the quota properties (RFC 4331 §3, §4): live, protected, and computed only when asked for by name,
+    /// since counting a quota's bytes costs more than reading an item; so they are not in this table, nor in allprop
+    /// (RFC 4331 §2: they are never returned for allprop).
+    /// </summary>
+    public static bool IsQuota(XName name) => name == DavNames.QuotaAvailableBytes || name == DavNames.QuotaUsedBytes;
 
     /// <summary>RFC 9110 IMF-fixdate, as RFC 4918 §15.7 requires for getlastmodified.</summary>
     public static string FormatHttpDate(DateTimeOffset value) => value.ToUniversalTime().ToString("r", CultureInfo.InvariantCulture);

@@ -7,7 +7,7 @@ namespace Davit.Uploads;
 /// with <paramref name="status"/> at that point. The bytes before it are kept by the session store like those of any
 /// interrupted body, so an upload never grows past its length or the server's limit.
 /// </summary>
-internal sealed class CappedStream(Stream inner, long allowed, int status, string reason) : Stream
+internal sealed class CappedStream(Stream inner, long allowed, int status, string reason, System.Xml.Linq.XName? condition = null) : Stream
 {
     private long read;
 
@@ -31,7 +31,7 @@ internal sealed class CappedStream(Stream inner, long allowed, int status, strin
         {
             // One byte more tells whether the body goes on.
             var probe = new byte[1];
-            return await inner.ReadAsync(probe, cancellationToken) == 0 ? 0 : throw new DavException(status, reason);
+            return await inner.ReadAsync(probe, cancellationToken) == 0 ? 0 : throw new DavException(status, reason, condition);
         }
 
         var count = await inner.ReadAsync(buffer[..(int)Math.Min(buffer.Length, allowed - read)], cancellationToken);

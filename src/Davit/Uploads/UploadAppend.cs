@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using Davit.Engine;
+using Davit.Quotas;
+using Davit.Xml;
 using Microsoft.AspNetCore.Http;
 
 namespace Davit.Uploads;
@@ -38,6 +40,11 @@ internal static class UploadAppend
         else if (request.Options.MaxUploadLength is { } max)
         {
             data = new CappedStream(data, max - start, StatusCodes.Status413PayloadTooLarge, $"Uploads are limited to {max} bytes.");
+        }
+
+        if (await QuotaGuard.BeforeUploadBytesAsync(request, session, start, request.Request.ContentLength, total) is { } room)
+        {
+            data = new CappedStream(data, room, StatusCodes.Status507InsufficientStorage, "The upload does not fit in its quota.", DavNames.QuotaNotExceeded);
         }
 
         using var hashing = digest is null ? null : new HashingStream(data, digest.Algorithm);

@@ -14,13 +14,17 @@ namespace Davit.Uploads;
 /// storage contract. The string is marked (<c>davit-upload; ...</c>) so that a plain media type is never mistaken for
 /// it, and <see cref="ForStorage"/> replaces it by the real media type before the bytes become the file.
 /// </remarks>
-/// <param name="Protocol">"tus" or "ietf".</param>
+/// <param name="Protocol">"tus", "ietf", or <see cref="FormProtocol"/>.</param>
 /// <param name="MediaType">The media type of the file, or null to derive it from the name.</param>
 /// <param name="CreateOnly">True when the upload may not replace an existing file.</param>
 /// <param name="Metadata">tus's Upload-Metadata, or null.</param>
 internal sealed record UploadState(string Protocol, string? MediaType, bool CreateOnly, string? Metadata)
 {
     private const string Marker = "davit-upload";
+
+    /// <summary>The protocol of the sessions a form POST stages its files in: their total is the whole POST's length,
+    /// for the progress report, not the file's.</summary>
+    public const string FormProtocol = "form";
 
     /// <summary>The session's media-type string carrying this state.</summary>
     public string Encode()

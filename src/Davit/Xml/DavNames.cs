@@ -29,6 +29,10 @@ internal static class DavNames
     public static readonly XName LockDiscovery = Dav + "lockdiscovery";
     public static readonly XName SupportedLock = Dav + "supportedlock";
 
+    // RFC 4331 §3, §4: live properties of collections inside a quota.
+    public static readonly XName QuotaAvailableBytes = Dav + "quota-available-bytes";
+    public static readonly XName QuotaUsedBytes = Dav + "quota-used-bytes";
+
     public static readonly XName LockInfo = Dav + "lockinfo";
     public static readonly XName LockScope = Dav + "lockscope";
     public static readonly XName LockType = Dav + "locktype";
@@ -43,4 +47,7 @@ internal static class DavNames
     public static readonly XName LockTokenMatchesRequestUri = Dav + "lock-token-matches-request-uri";
     public static readonly XName PropfindFiniteDepth = Dav + "propfind-finite-depth";
     public static readonly XName CannotModifyProtectedProperty = Dav + "cannot-modify-protected-property";
+
+    // RFC 4331 §6.
+    public static readonly XName QuotaNotExceeded = Dav + "quota-not-exceeded";
 }

@@ -107,6 +107,25 @@ public sealed class UsersCommandTests : IDisposable
         Assert.Single(UsersFile.Read(File));
     }
 
+    [Fact]
+    public void Quota_Is_Set_With_A_Home_Folder_Removed_With_No_Quota_And_Refused_Without_A_Home()
+    {
+        var (refused, _, error) = Run(["add", "dan", "--quota", "1GB", "--password-stdin", "--users", File], stdin: "pw\n");
+        Assert.Equal(1, refused);
+        Assert.Contains("home folder", error, StringComparison.Ordinal);
+        Assert.False(System.IO.File.Exists(File));
+
+        Assert.Equal(2, Run(["add", "dan", "--home", "dan", "--quota", "a lot", "--password-stdin", "--users", File], stdin: "pw\n").Code);
+        var (code, output, _) = Run(["add", "dan", "--home", "dan", "--quota", "10MiB", "--password-stdin", "--users", File], stdin: "pw\n");
+        Assert.Equal(0, code);
+        Assert.Contains("quota 10485760 bytes", output, StringComparison.Ordinal);
+        Assert.Equal(10L << 20, Assert.Single(UsersFile.Read(File)).QuotaBytes);
+
+        Assert.Equal(1, Run(["set", "dan", "--no-home", "--users", File]).Code);
+        Assert.Equal(0, Run(["set", "dan", "--no-quota", "--users", File]).Code);
+        Assert.Null(Assert.Single(UsersFile.Read(File)).QuotaBytes);
+    }
+
     private (int Code, string Output, string Error) Run(string[] args, string stdin = "", Func<string, string?>? prompt = null)
     {
         var output = new StringWriter();

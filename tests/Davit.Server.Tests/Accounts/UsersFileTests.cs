@@ -43,6 +43,9 @@ public sealed class UsersFileTests
     [InlineData("""{"users":[{"name":"a","passwordHash":"AQAAAA==","rules":[{"path":"/x"}]}]}""", "says neither read nor write")]
     [InlineData("""{"users":[{"name":"a","passwordHash":"AQAAAA==","rules":[{"path":"/x","write":"maybe"}]}]}""", "must be \"allow\" or \"deny\"")]
     [InlineData("""{"users":[{"name":"a","passwordHash":"AQAAAA=="},{"name":"a","passwordHash":"AQAAAA=="}]}""", "is there twice")]
+    [InlineData("""{"users":[{"name":"a","passwordHash":"AQAAAA==","quota":"10 GB"}]}""", "the user has none")]
+    [InlineData("""{"users":[{"name":"a","passwordHash":"AQAAAA==","home":"a","quota":"lots"}]}""", "is not a size")]
+    [InlineData("""{"users":[{"name":"a","passwordHash":"AQAAAA==","home":"a","quota":"-5"}]}""", "is not a size")]
     [InlineData("""{"users":[""", "not a valid users file")]
     public void Problems_Are_Named_For_The_Operator(string json, string expected)
     {
@@ -51,6 +54,22 @@ public sealed class UsersFileTests
         File.WriteAllText(file, json);
         var problem = Assert.Throws<UsersFileException>(() => UsersFile.Read(file));
         Assert.Contains(expected, problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_Quota_On_The_Home_Folder_Round_Trips_In_Bytes_And_Units_Are_Read()
+    {
+        using var temp = new TempFolder();
+        var file = temp.Combine("users.json");
+        var hash = PasswordVerifier.Hash("pw");
+        UsersFile.Write(file, [new UserAccount("carol", hash, AccountAccess.ReadWrite, DavPath.Parse("homes/carol"), [], 5_000)]);
+        Assert.Equal(5_000, Assert.Single(UsersFile.Read(file)).QuotaBytes);
+        Assert.Contains("\"quota\": \"5000\"", File.ReadAllText(file), StringComparison.Ordinal);
+
+        File.WriteAllText(file, $$"""{"users":[{"name":"a","passwordHash":"{{hash}}","home":"a","quota":"2 GiB"},{"name":"b","passwordHash":"{{hash}}","home":"b","quota":"500MB"}]}""");
+        var read = UsersFile.Read(file);
+        Assert.Equal(2L * 1024 * 1024 * 1024, read[0].QuotaBytes);
+        Assert.Equal(500_000_000, read[1].QuotaBytes);
     }
 
     [Fact]

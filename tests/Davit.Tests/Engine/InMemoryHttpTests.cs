@@ -17,3 +17,9 @@ public sealed class InMemoryHttpUnderPrefixTests : HttpConformanceTests
 
     protected override string Prefix => "/dav";
 }
+
+/// <summary>The quota suite against the in-memory store.</summary>
+public sealed class InMemoryQuotaTests : QuotaConformanceTests
+{
+    protected override IDavStore CreateStore() => new InMemoryStore();
+}

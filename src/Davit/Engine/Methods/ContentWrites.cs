@@ -1,3 +1,4 @@
+using Davit.Quotas;
 using Davit.Storage;
 using Davit.Uploads;
 using Microsoft.AspNetCore.Http;
@@ -27,8 +28,11 @@ internal static class ContentWrites
     {
         if (request.SessionStore is { } sessions && (length is null || length >= request.Options.ResumableUploadThreshold))
         {
-            var now = request.Now;
-            var session = await sessions.CreateAsync(path, length ?? reportedTotal, contentType, now, now + request.Options.UploadExpiration, request.Aborted);
+            // A form part's session carries the whole POST's length for the progress report, and a mark saying so:
+            // its quota counts its bytes, not that length.
+            var form = length is null && reportedTotal is not null;
+            var sessionType = form ? new UploadState(UploadState.FormProtocol, contentType, false, null).Encode() : contentType;
+            var session = await QuotaGuard.CreateSessionAsync(request, path, length ?? reportedTotal, sessionType);
             session = await WriteOrDiscardAsync(request, sessions, session, 0, body, length);
             if (length is { } expected && session.BytesSaved != expected)
             {
@@ -37,7 +41,15 @@ internal static class ContentWrites
 
             // A store that takes the session's bytes over removes the session itself; one that reads them leaves it.
             request.AfterCommit(() => sessions.DeleteAsync(session, CancellationToken.None));
-            return FileContent.FromSession(session, sessions);
+            var content = FileContent.FromSession(UploadState.ForStorage(session), sessions);
+            if (length is null && !form)
+            {
+                // A body of unknown length reserved nothing: it is checked now that it is known (a form checks its
+                // files together once all are staged).
+                await QuotaGuard.AdmitStagedAsync(request, [(path, content)]);
+            }
+
+            return content;
         }
 
         if (request.Staging is { } staging)
@@ -95,17 +107,32 @@ internal static class ContentWrites
     {
         try
         {
-            switch (existing)
+            if (existing is IFolder)
             {
-                case IFolder:
-                    throw new DavException(StatusCodes.Status405MethodNotAllowed, "A collection cannot be replaced by a file.");
-                case IFile file:
-                    await file.WriteAsync(content, conditional ? file.ETag : null, request.Aborted);
-                    return (file, false);
-                default:
-                    var parent = await Parents.RequireAsync(request, path);
-                    return (await parent.CreateFileAsync(path.Name, content, request.Aborted), true);
+                throw new DavException(StatusCodes.Status405MethodNotAllowed, "A collection cannot be replaced by a file.");
             }
+
+            var quota = await QuotaGuard.BeforeContentAsync(request, path, existing, content);
+            (IFile File, bool Created) stored;
+            if (existing is IFile file)
+            {
+                await file.WriteAsync(content, conditional ? file.ETag : null, request.Aborted);
+                stored = (file, false);
+            }
+            else
+            {
+                var parent = await Parents.RequireAsync(request, path);
+                stored = (await parent.CreateFileAsync(path.Name, content, request.Aborted), true);
+            }
+
+            await QuotaGuard.AfterContentAsync(request, path, quota);
+            return stored;
+        }
+        catch (DavException ex) when (QuotaGuard.IsExceeded(ex) && content.Session is { } session)
+        {
+            // The bytes can never become this file: they go, rather than hold back room in the quota for nothing.
+            QuotaGuard.DiscardAtEnd(request, session);
+            throw;
         }
         catch (StoreException ex) when (!conditional && ex.Error is StoreError.AlreadyExists or StoreError.NotFound or StoreError.ChangedMeanwhile
                                         && !(existing is null && ex.Error == StoreError.NotFound))

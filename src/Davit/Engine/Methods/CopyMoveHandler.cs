@@ -1,4 +1,5 @@
 using Davit.Http;
+using Davit.Quotas;
 using Davit.Storage;
 using Microsoft.AspNetCore.Http;
 
@@ -31,6 +32,7 @@ internal sealed class CopyMoveHandler : IWriteHandler
             throw new DavException(StatusCodes.Status412PreconditionFailed, "Overwrite: F and the destination exists.");
         }
 
+        await QuotaGuard.BeforeTreeAsync(request, source, destination, existing, isMove, deep);
         var errors = new TreeErrors();
         if (isMove)
         {

@@ -1,5 +1,6 @@
 using Davit.Authorization;
 using Davit.Locking;
+using Davit.Quotas;
 using Davit.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
@@ -42,6 +43,8 @@ internal sealed class PostHandler : IWriteHandler
             throw new DavException(StatusCodes.Status400BadRequest, "The form holds no file.");
         }
 
+        await QuotaGuard.AdmitStagedAsync(request, parts);
+
         request.StoreContext.Items[PartsKey] = parts;
         return null;
     }
@@ -49,12 +52,38 @@ internal sealed class PostHandler : IWriteHandler
     public async ValueTask<DavResult> ApplyAsync(DavRequest request)
     {
         Folder(request);
+        var parts = (List<(DavPath Path, FileContent Content)>)request.StoreContext.Items[PartsKey]!;
         var created = false;
-        foreach (var (path, content) in (List<(DavPath Path, FileContent Content)>)request.StoreContext.Items[PartsKey]!)
+        try
         {
-            var existing = await request.ResolveAsync(path);
-            await CheckAsync(request, path, existing);
-            created |= (await ContentWrites.StoreAsync(request, path, existing, content, conditional: false)).Created;
+            var checkedParts = new List<(DavPath Path, FileContent Content, long OldLength)>(parts.Count);
+            foreach (var (path, content) in parts)
+            {
+                var existing = await request.ResolveAsync(path);
+                await CheckAsync(request, path, existing);
+                checkedParts.Add((path, content, (existing as IFile)?.ContentLength ?? 0));
+            }
+
+            // Every part or none: the quota is checked for the whole form before the first part is stored.
+            await QuotaGuard.BeforePartsAsync(request, checkedParts);
+            foreach (var (path, content) in parts)
+            {
+                var existing = await request.ResolveAsync(path);
+                created |= (await ContentWrites.StoreAsync(request, path, existing, content, conditional: false)).Created;
+            }
+        }
+        catch (DavException ex) when (QuotaGuard.IsExceeded(ex))
+        {
+            // The whole form is refused; none of its parts may keep holding room in the quota.
+            foreach (var (_, content) in parts)
+            {
+                if (content.Session is { } session)
+                {
+                    QuotaGuard.DiscardAtEnd(request, session);
+                }
+            }
+
+            throw;
         }
 
         return DavResult.Status(created ? StatusCodes.Status201Created : StatusCodes.Status200OK);

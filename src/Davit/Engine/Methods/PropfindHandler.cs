@@ -3,6 +3,7 @@ using System.Xml.Linq;
 using Davit.Authorization;
 using Davit.Http;
 using Davit.Properties;
+using Davit.Quotas;
 using Davit.Storage;
 using Davit.Xml;
 using Microsoft.AspNetCore.Http;
@@ -46,7 +47,7 @@ internal sealed class PropfindHandler : IReadHandler
     /// <summary>Which dead properties the members' responses will read, so a store can fetch them with the listing.</summary>
     private static PropertySelection Selection(PropfindRequest propfind) => propfind.Kind switch
     {
-        PropfindKind.Prop => PropertySelection.Of([.. propfind.Names.Where(n => !LiveProperties.TryGet(n, out _))]),
+        PropfindKind.Prop => PropertySelection.Of([.. propfind.Names.Where(n => !LiveProperties.TryGet(n, out _) && !LiveProperties.IsQuota(n))]),
         _ => PropertySelection.All,
     };
 
@@ -147,7 +148,8 @@ internal sealed class PropfindHandler : IReadHandler
 
     private static async ValueTask WriteNamedPropsAsync(LiveContext live, MultistatusWriter writer, IHierarchyItem item, IReadOnlyList<XName> names)
     {
-        var deadNames = names.Where(n => !LiveProperties.TryGet(n, out _)).ToList();
+        var deadNames = names.Where(n => !LiveProperties.TryGet(n, out _) && !LiveProperties.IsQuota(n)).ToList();
+        var quota = item is IFolder && names.Any(LiveProperties.IsQuota) ? await QuotaGuard.PropertiesAsync(live.Request, item.Path) : null;
         var deadValues = item is IDeadProperties dead && deadNames.Count > 0
             ? (await dead.GetPropertiesAsync(deadNames, live.Request.Aborted)).ToDictionary(p => p.Name)
             : [];
@@ -160,6 +162,13 @@ internal sealed class PropfindHandler : IReadHandler
             {
                 opened = OpenOnce(writer, opened);
                 WriteLive(writer.Xml, property, item, live);
+            }
+            else if (LiveProperties.IsQuota(name) && quota is { } figures)
+            {
+                // RFC 4331 §3, §4: only on collections a quota governs; elsewhere they are reported missing.
+                opened = OpenOnce(writer, opened);
+                var bytes = name == DavNames.QuotaUsedBytes ? figures.Used : figures.Available;
+                writer.Xml.WriteElementString(DavNames.Prefix, name.LocalName, DavNames.Namespace, bytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
             else if (deadValues.TryGetValue(name, out var value))
             {

@@ -1,6 +1,7 @@
 using Davit.Engine;
 using Davit.Engine.Methods;
 using Davit.Http;
+using Davit.Quotas;
 using Davit.Storage;
 using Microsoft.AspNetCore.Http;
 
@@ -68,7 +69,7 @@ internal sealed class SegmentPutHandler : IWriteHandler
                 await Parents.RequireAsync(request, request.Path);
             }
 
-            session = await sessions.CreateAsync(request.Path, range.Total, http.ContentType, now, now + request.Options.UploadExpiration, request.Aborted);
+            session = await QuotaGuard.CreateSessionAsync(request, request.Path, range.Total, http.ContentType);
         }
         else if (range.First > session.BytesSaved)
         {
@@ -107,7 +108,9 @@ internal sealed class SegmentPutHandler : IWriteHandler
                 throw new DavException(StatusCodes.Status412PreconditionFailed, "The file was removed while its range was being updated.");
             }
 
+            var quota = await QuotaGuard.BeforeContentAsync(request, request.Path, file, staged.Content);
             await file.WriteAsync(staged.Content, basis, request.Aborted);
+            await QuotaGuard.AfterContentAsync(request, request.Path, quota);
             return DavResult.Written(StatusCodes.Status204NoContent, file);
         }
 
@@ -121,6 +124,7 @@ internal sealed class SegmentPutHandler : IWriteHandler
         try
         {
             // Durable before the answer: an acknowledged segment survives a crash.
+            await QuotaGuard.BeforeUploadBytesAsync(request, session, range.First, range.Length, total);
             var body = new ExactLengthStream(request.Request.Body, range.Length);
             return await ContentWrites.WriteOrDiscardAsync(request, sessions, session, range.First, body, total);
         }

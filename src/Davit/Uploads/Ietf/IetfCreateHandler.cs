@@ -1,6 +1,7 @@
 using Davit.Authorization;
 using Davit.Engine;
 using Davit.Engine.Methods;
+using Davit.Quotas;
 using Davit.Storage;
 using Davit.Uploads.Tus;
 using Microsoft.AspNetCore.Http;
@@ -78,9 +79,8 @@ internal sealed class IetfCreateHandler : IWriteHandler, IOwnRules
             await Parents.RequireAsync(request, target);
         }
 
-        var now = request.Now;
         var state = new UploadState(IetfHeaders.Protocol, MediaType(http), createOnly, null);
-        var session = await request.SessionStore!.CreateAsync(target, length, state.Encode(), now, now + request.Options.UploadExpiration, request.Aborted);
+        var session = await QuotaGuard.CreateSessionAsync(request, target, length, state.Encode());
         response.Set("Location", UploadUrl.For(request, session, IetfHeaders.QueryParameter));
         IetfUpload.DescribeProgress(request, session);
         session = await UploadAppend.WriteAsync(request, session, http.Body, length, StatusCodes.Status400BadRequest, null);

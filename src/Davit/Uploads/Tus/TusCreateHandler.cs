@@ -1,6 +1,7 @@
 using Davit.Authorization;
 using Davit.Engine;
 using Davit.Engine.Methods;
+using Davit.Quotas;
 using Davit.Storage;
 using Microsoft.AspNetCore.Http;
 
@@ -62,9 +63,8 @@ internal sealed class TusCreateHandler : IWriteHandler, IOwnRules
 
         var hasBody = TusHeaders.HasOffsetBody(http);
         var digest = hasBody ? TusChecksum.Read(http) : null;
-        var now = request.Now;
         var state = new UploadState(TusHeaders.Protocol, mediaType, createOnly, metadata);
-        var session = await request.SessionStore!.CreateAsync(target, length, state.Encode(), now, now + request.Options.UploadExpiration, request.Aborted);
+        var session = await QuotaGuard.CreateSessionAsync(request, target, length, state.Encode());
         UploadResponse.Of(request).Set("Location", UploadUrl.For(request, session, TusHeaders.QueryParameter));
         TusUpload.DescribeProgress(request, session);
         if (hasBody)
