@@ -19,6 +19,13 @@ internal sealed class FsFolder : FsItem, IFolder, IModificationTime, IMoveTarget
         Refresh(info);
     }
 
+    public FsFolder(FileSystemStore store, DavPath path, string entryPath, string realPath, Disk.EntryStat stat, FsUnitOfWork? unit, Preloaded? preloaded)
+        : base(store, path, entryPath, realPath, unit, preloaded)
+    {
+        modified = stat.ModifiedUtc;
+        created = CreatedTime(stat.CreatedUtc, modified);
+    }
+
     public override DateTimeOffset CreatedUtc => Utc(created);
 
     public override DateTimeOffset ModifiedUtc => Utc(modified);
@@ -291,9 +298,7 @@ internal sealed class FsFolder : FsItem, IFolder, IModificationTime, IMoveTarget
     private void Refresh(DirectoryInfo info)
     {
         modified = info.LastWriteTimeUtc;
-        var birth = info.CreationTimeUtc;
-        // Where the file system keeps no creation time, or the clock was set back, nothing predates its last change.
-        created = birth <= DateTime.UnixEpoch || birth > modified ? modified : birth;
+        created = CreatedTime(info.CreationTimeUtc, modified);
     }
 
     private static DirectoryInfo CreateDirectory(string entry, DavPath path)
