@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Runs every test: builds the solution, runs all .NET test projects, then, against a real server for each store,
+# Runs every test: builds the solution, starts a private PostgreSQL cluster (initdb into a temporary folder, as the
+# postgres user when run as root, listening only on a Unix socket there; stopped and deleted at the end, and never any
+# other cluster), runs all .NET test projects, then, against a real server for each store (file system, memory,
+# PostgreSQL),
 # litmus (suites basic, copymove, props, locks, http and largefile) and lockbomb (tests/lockbomb: many threads locking
-# and unlocking through the neon client library), and litmus once more (basic, copymove, props, locks, http) with a user
+# and unlocking through the neon client library) and a mixed load (tests/Davit.LoadMix: 16 clients for 60 s on one
+# shared tree, every answer checked), and litmus once more (basic, copymove, props, locks, http) with a user
 # name and password against the file-system store served with a users file. Needs only the .NET SDK: curl, aria2c,
-# strace, rclone, cadaver, a C compiler, neon's headers, Node.js and npm are installed from Debian's packages when
-# missing, tus-js-client from the npm registry (pinned by tests/tus-js-client/package-lock.json), and
+# strace, rclone, cadaver, a C compiler, neon's headers, PostgreSQL, Node.js and npm are installed from Debian's
+# packages when missing, tus-js-client from the npm registry (pinned by tests/tus-js-client/package-lock.json), and
 # litmus is built from Debian's source package (pinned
 # by version and SHA-256; Debian's binary package is 0.13, which lacks largefile). Ends with
 # "tests: N passed, N failed" and a non-zero exit when anything failed.
@@ -26,12 +30,19 @@ litmus_sha256=686c272ce757cc9d9e83f07ae16ecc83393172b1205559765528d9755eb0221c
 litmus_source="http://deb.debian.org/debian/pool/main/l/litmus/litmus_${litmus_version}.orig.tar.gz"
 lockbomb_threads=20
 lockbomb_iterations=500
+# The mixed load (tests/Davit.LoadMix): clients on one shared tree for this long, on each store.
+loadmix_clients=16
+loadmix_seconds=60
+# Every LOCK and UNLOCK on the PostgreSQL store is a committed transaction on a database shared by all servers: the
+# same 20 threads, fewer rounds, to keep the script's time down.
+lockbomb_iterations_postgres=100
 tools="$repo/.tools"
-stores="filesystem memory"
+stores="filesystem memory postgres"
 server_start_timeout=60
 server_stop_timeout=10
 litmus_timeout=900
 lockbomb_timeout=600
+loadmix_timeout=300
 
 passed=0
 failed=0
@@ -63,8 +74,54 @@ stop_server() {
     server_pid=""
 }
 
-# Never leave a server behind, whatever ends the script.
-trap stop_server EXIT
+# --- PostgreSQL ----------------------------------------------------------------------------------------------------
+# A private cluster for the PostgreSQL store: its own folder and socket, no TCP. A throwaway: nothing here tests
+# PostgreSQL's own durability, so it does not wait for the disk.
+pg_bin=""
+pg_dir=""
+pg_as=()
+find_postgres() {
+    local dir
+    pg_bin=""
+    for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -n -r); do
+        if [[ -x $dir/initdb && -x $dir/pg_ctl && -x $dir/psql ]]; then
+            pg_bin=$dir
+            return 0
+        fi
+    done
+    return 1
+}
+
+start_postgres() {
+    pg_dir=$(mktemp -d /tmp/davit-pg-XXXXXX)
+    if [[ $(id -u) -eq 0 ]]; then
+        chown postgres:postgres "$pg_dir"
+        pg_as=(setpriv --reuid=postgres --regid=postgres --init-groups --)
+    fi
+    say "starting a private PostgreSQL cluster in $pg_dir ($pg_bin)"
+    "${pg_as[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 --no-locale --no-sync >"$out/postgres-initdb.log" 2>&1
+    "${pg_as[@]}" "$pg_bin/pg_ctl" start -D "$pg_dir/data" -w -t 60 -l "$pg_dir/server.log" \
+        -o "-c listen_addresses='' -k $pg_dir -p 5432 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+        >"$out/postgres-start.log" 2>&1
+    export DAVIT_TEST_POSTGRES="Host=$pg_dir;Port=5432;Username=postgres;Database=postgres"
+}
+
+stop_postgres() {
+    [[ -z $pg_dir ]] && return 0
+    "${pg_as[@]}" "$pg_bin/pg_ctl" stop -D "$pg_dir/data" -m fast -w -t 30 >/dev/null 2>&1 || true
+    cp "$pg_dir/server.log" "$out/postgres-server.log" 2>/dev/null || true
+    rm -rf "$pg_dir"
+    pg_dir=""
+}
+
+# A fresh database in the private cluster; prints its connection string.
+create_database() {
+    "$pg_bin/psql" -h "$pg_dir" -U postgres -d postgres -qAt -c "CREATE DATABASE $1" >/dev/null
+    printf 'Host=%s;Port=5432;Username=postgres;Database=%s' "$pg_dir" "$1"
+}
+
+# Never leave a server or a cluster behind, whatever ends the script.
+trap 'stop_server; stop_postgres' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -101,6 +158,8 @@ install_tools() {
     [[ -x /usr/bin/chromium ]] || missing+=(chromium)
     command -v node >/dev/null 2>&1 || missing+=(nodejs)
     command -v npm >/dev/null 2>&1 || missing+=(npm)
+    command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
+    find_postgres || missing+=(postgresql)
     ((${#missing[@]} == 0)) || apt_install "${missing[@]}"
 }
 
@@ -191,9 +250,11 @@ prepare_tus_js_client() {
 # --- build and .NET tests ----------------------------------------------------------------------------------------
 artifacts=()
 server_dll="$repo/src/Davit.Server/bin/Release/net10.0/Davit.Server.dll"
+loadmix_dll="$repo/tests/Davit.LoadMix/bin/Release/net10.0/Davit.LoadMix.dll"
 if [[ -n ${DAVIT_ARTIFACTS:-} ]]; then
     artifacts=(--artifacts-path "$DAVIT_ARTIFACTS")
     server_dll="$DAVIT_ARTIFACTS/bin/Davit.Server/release/Davit.Server.dll"
+    loadmix_dll="$DAVIT_ARTIFACTS/bin/Davit.LoadMix/release/Davit.LoadMix.dll"
 fi
 
 run_dotnet_tests() {
@@ -235,8 +296,8 @@ run_dotnet_tests() {
 }
 
 # --- litmus and lockbomb ------------------------------------------------------------------------------------------
-# Starts the built server for one store, runs litmus and then lockbomb against it, stops it, and counts the results
-# (each litmus test, and lockbomb as one test). With "auth" as the second argument, the server gets a users file made
+# Starts the built server for one store, runs litmus, lockbomb and the mixed load (tests/Davit.LoadMix) against it,
+# stops it, and counts the results (each litmus test, lockbomb and the mixed load as one test each). With "auth" as the second argument, the server gets a users file made
 # by its own users command, litmus logs in with a user name and password, and lockbomb (which sends none) is skipped.
 run_litmus() {
     local store=$1 auth=${2:-} label=$1 dir port="" waited=0 suites=$litmus_suites
@@ -257,6 +318,10 @@ run_litmus() {
         fi
         server_args=(--users "$dir/users.json")
         credentials=("$litmus_user" "$litmus_password")
+    fi
+
+    if [[ $store == postgres ]]; then
+        server_args+=(--connection-string "$(create_database "litmus_${label//[^a-z]/_}")")
     fi
 
     dotnet "$server_dll" --store "$store" --root "$dir/root" --urls "http://127.0.0.1:0" "${server_args[@]}" \
@@ -293,9 +358,19 @@ run_litmus() {
 
     local bomb=""
     if [[ -n $lockbomb_bin && -z $auth ]]; then
-        timeout "$lockbomb_timeout" "$lockbomb_bin" "$url" "$lockbomb_threads" "$lockbomb_iterations" \
+        local iterations=$lockbomb_iterations
+        [[ $store == postgres ]] && iterations=$lockbomb_iterations_postgres
+        timeout "$lockbomb_timeout" "$lockbomb_bin" "$url" "$lockbomb_threads" "$iterations" \
             >"$dir/lockbomb.out" 2>&1 || true
         bomb=$(grep -E '^lockbomb: ' "$dir/lockbomb.out" | tail -n1 || true)
+    fi
+
+    # The mixed load: every status explained by some serial order, no 5xx, nothing lost or torn.
+    local mixed=""
+    if [[ -z $auth ]]; then
+        timeout "$loadmix_timeout" dotnet "$loadmix_dll" "$url" --clients "$loadmix_clients" --seconds "$loadmix_seconds" \
+            >"$dir/loadmix.out" 2>&1 || true
+        mixed=$(grep -E '^loadmix: (ok|FAILED) ' "$dir/loadmix.out" | tail -n1 || true)
     fi
 
     stop_server
@@ -329,6 +404,17 @@ run_litmus() {
         failed=$((failed + 1))
     fi
 
+    if [[ -z $auth ]]; then
+        printf '%-15s %s\n' "$store" "${mixed:-loadmix: no result}"
+        if [[ $mixed == "loadmix: ok "* ]]; then
+            passed=$((passed + 1))
+        else
+            sed "s/^/$store: /" "$dir/loadmix.out"
+            problem "loadmix ($store) failed (see $dir/loadmix.out)"
+            failed=$((failed + 1))
+        fi
+    fi
+
     if [[ -n $lockbomb_bin && -z $auth ]]; then
         printf '%-15s %s\n' "$store" "${bomb:-lockbomb: no result}"
         if [[ $bomb == "lockbomb: ok "* ]]; then
@@ -346,9 +432,11 @@ cd "$repo"
 rm -rf "$out"
 mkdir -p "$out"
 install_tools
+find_postgres
 prepare_litmus
 build_lockbomb
 prepare_tus_js_client
+start_postgres
 
 say "dotnet build (Release)"
 if ! dotnet build "$repo/Davit.slnx" -c Release "${artifacts[@]}" 2>&1 | tee "$out/build.log"; then

@@ -47,6 +47,9 @@ internal static partial class Log
     [LoggerMessage(14, LogLevel.Information, "HTTPS certificate: {Subject} (expires {NotAfter:yyyy-MM-dd})")]
     public static partial void UsingCertificate(ILogger logger, string subject, DateTime notAfter);
 
+    [LoggerMessage(16, LogLevel.Information, "Serving a PostgreSQL store (everything in the database; other servers on the same database serve the same tree) at path prefix {Prefix}")]
+    public static partial void ServingDatabase(ILogger logger, string prefix);
+
     [LoggerMessage(15, LogLevel.Information, "{Method} {Path} -> {StatusCode} before the engine: {Reason}")]
     public static partial void RequestChallenged(ILogger logger, string method, string path, int statusCode, string reason);
 }

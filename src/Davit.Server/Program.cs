@@ -1,5 +1,6 @@
 using Davit.FileSystem;
 using Davit.Hosting;
+using Davit.PostgreSql;
 using Davit.Server;
 using Davit.Server.Accounts;
 using Davit.Server.Logging;
@@ -37,8 +38,9 @@ if (errors.Count > 0)
 }
 
 var useMemory = StoreKinds.IsMemory(options.Store);
-var root = Path.GetFullPath(options.Root);
-if (!useMemory && !TryPrepare(() => Directory.CreateDirectory(root), $"cannot use {root} as the root folder"))
+var usePostgres = StoreKinds.IsPostgres(options.Store);
+var root = usePostgres ? string.Empty : Path.GetFullPath(options.Root);
+if (!useMemory && !usePostgres && !TryPrepare(() => Directory.CreateDirectory(root), $"cannot use {root} as the root folder"))
 {
     return 2;
 }
@@ -114,6 +116,15 @@ if (useMemory)
 {
     dav.AddInMemoryStore();
 }
+else if (usePostgres)
+{
+    var databaseSection = builder.Configuration.GetSection(ServerOptions.SectionName + ":PostgreSql");
+    dav.AddPostgreSqlStore(store =>
+    {
+        databaseSection.Bind(store);
+        store.ConnectionString = options.ConnectionString!;
+    });
+}
 else
 {
     dav.AddFileSystemStore(store => store.Root = root);
@@ -146,6 +157,10 @@ try
     {
         Log.ServingMemory(log, options.Prefix);
     }
+    else if (usePostgres)
+    {
+        Log.ServingDatabase(log, options.Prefix);
+    }
     else
     {
         Log.ServingFolder(log, root, options.Prefix);
@@ -171,6 +186,12 @@ try
     await app.WaitForShutdownAsync();
     Log.Stopped(log);
     return 0;
+}
+catch (SchemaException e)
+{
+    // A database this server must not use (a newer schema, not UTF8): said plainly, not as a stack trace.
+    Console.Error.WriteLine($"Davit: {e.Message}");
+    return 2;
 }
 catch (Exception e)
 {

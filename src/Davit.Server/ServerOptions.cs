@@ -17,8 +17,13 @@ internal sealed class ServerOptions
     /// </summary>
     public string? LogFile { get; set; }
 
-    /// <summary>"filesystem" (the default) or "memory".</summary>
+    /// <summary>"filesystem" (the default), "memory" or "postgres".</summary>
     public string Store { get; set; } = StoreKinds.FileSystem;
+
+    /// <summary>The Npgsql connection string of the PostgreSQL store's database (with <c>--store postgres</c>).
+    /// Pool size and command timeout may be set here ("Maximum Pool Size", "Command Timeout") or in the
+    /// Davit:PostgreSql section.</summary>
+    public string? ConnectionString { get; set; }
 
     /// <summary>The users file (see <c>users add</c>); null or blank for none, which lets anyone do anything.
     /// Relative paths start at the current directory.</summary>
@@ -56,6 +61,7 @@ internal sealed class ServerOptions
         ["--prefix"] = SectionName + ":" + nameof(Prefix),
         ["--log-file"] = SectionName + ":" + nameof(LogFile),
         ["--store"] = SectionName + ":" + nameof(Store),
+        ["--connection-string"] = SectionName + ":" + nameof(ConnectionString),
         ["--users"] = SectionName + ":" + nameof(UsersFile),
         ["--anonymous-read"] = SectionName + ":" + nameof(AnonymousRead),
         ["--allow-basic-over-http"] = SectionName + ":" + nameof(AllowBasicOverHttp),
@@ -69,7 +75,7 @@ internal sealed class ServerOptions
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(Root))
+        if (string.IsNullOrWhiteSpace(Root) && !StoreKinds.IsPostgres(Store))
         {
             errors.Add("The root folder is empty: give one with --root <folder> or Davit:Root in appsettings.json.");
         }
@@ -82,7 +88,12 @@ internal sealed class ServerOptions
 
         if (!StoreKinds.IsKnown(Store))
         {
-            errors.Add($"Unknown store '{Store}': use --store {StoreKinds.FileSystem} or --store {StoreKinds.Memory} (Davit:Store).");
+            errors.Add($"Unknown store '{Store}': use --store {StoreKinds.FileSystem}, {StoreKinds.Memory} or {StoreKinds.Postgres} (Davit:Store).");
+        }
+
+        if (StoreKinds.IsPostgres(Store) && string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            errors.Add("The PostgreSQL store needs a connection string: --connection-string \"Host=...;Database=...;Username=...\" or Davit:ConnectionString (environment: Davit__ConnectionString).");
         }
 
         var hasUsers = !string.IsNullOrWhiteSpace(UsersFile);
@@ -120,8 +131,11 @@ internal static class StoreKinds
 {
     public const string FileSystem = "filesystem";
     public const string Memory = "memory";
+    public const string Postgres = "postgres";
 
-    public static bool IsKnown(string? value) => IsFileSystem(value) || IsMemory(value);
+    public static bool IsKnown(string? value) => IsFileSystem(value) || IsMemory(value) || IsPostgres(value);
+
+    public static bool IsPostgres(string? value) => string.Equals(value, Postgres, StringComparison.OrdinalIgnoreCase);
 
     public static bool IsFileSystem(string? value) => string.Equals(value, FileSystem, StringComparison.OrdinalIgnoreCase);
 

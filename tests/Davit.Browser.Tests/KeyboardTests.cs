@@ -40,6 +40,8 @@ public sealed class KeyboardTests(BrowserFixture browser) : PageTest(browser)
         Assert.Equal("true", await Row("notes.txt").GetAttributeAsync("aria-selected"));
         await ScreenshotAsync("keyboard-selected");
         await Page.Keyboard.PressAsync("F2");
+        // A person types once the dialog shows its field; keys sent before that would go to the grid.
+        await Page.WaitForFunctionAsync("() => document.activeElement?.id === 'dialog-input' && document.activeElement.selectionEnd === 5");
         await Page.Keyboard.TypeAsync("minutes");
         await Page.Keyboard.PressAsync("Enter");
         await Row("minutes.txt").WaitForAsync();

@@ -46,7 +46,16 @@ public sealed class ServerOptionsTests
     public void Unknown_Store_Is_Rejected_With_The_Accepted_Values()
     {
         var error = Assert.Single(new ServerOptions { Store = "s3" }.Validate());
-        Assert.Equal("Unknown store 's3': use --store filesystem or --store memory (Davit:Store).", error);
+        Assert.Equal("Unknown store 's3': use --store filesystem, memory or postgres (Davit:Store).", error);
+    }
+
+    [Fact]
+    public void The_Postgres_Store_Needs_A_Connection_String_And_No_Root()
+    {
+        var error = Assert.Single(new ServerOptions { Store = "postgres", Root = "" }.Validate());
+        Assert.StartsWith("The PostgreSQL store needs a connection string", error, StringComparison.Ordinal);
+        Assert.Empty(new ServerOptions { Store = "postgres", Root = "", ConnectionString = "Host=/tmp;Database=davit" }.Validate());
+        Assert.Equal("Davit:ConnectionString", ServerOptions.SwitchMappings["--connection-string"]);
     }
 
     [Fact]

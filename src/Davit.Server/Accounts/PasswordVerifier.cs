@@ -17,6 +17,9 @@ internal sealed class PasswordVerifier
 
     private readonly string dummyHash = Hash(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)));
 
+    /// <summary>The hash an unknown user's password is checked against.</summary>
+    internal string DummyHash => dummyHash;
+
     /// <summary>How many hashes this instance has computed to verify a password.</summary>
     public long Verifications => Interlocked.Read(ref verifications);
 

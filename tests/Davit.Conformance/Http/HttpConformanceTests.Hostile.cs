@@ -77,6 +77,39 @@ public abstract partial class HttpConformanceTests
     }
 
     [Fact]
+    public async Task A_Body_Over_The_Limit_Gets_413_And_The_Connection_Closes_Without_Reading_The_Rest()
+    {
+        // 1 GiB announced, 64 KiB sent: the answer comes, and the connection ends, without waiting for the rest.
+        using var socket = new TcpClient();
+        await socket.ConnectAsync("127.0.0.1", Server.Port);
+        var stream = socket.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            $"PROPPATCH {Server.Prefix}/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/xml\r\nContent-Length: {1L << 30}\r\n\r\n"));
+        await stream.WriteAsync(new byte[64 * 1024]);
+
+        var answer = new StringBuilder();
+        var buffer = new byte[8192];
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(buffer, patience.Token)) > 0)
+            {
+                answer.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            }
+        }
+        catch (IOException ex) when (ex.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset })
+        {
+            // Closed with the unread body still in the server's buffer: TCP ends such a connection with a reset.
+        }
+
+        var text = answer.ToString();
+        Assert.StartsWith("HTTP/1.1 413 ", text, StringComparison.Ordinal);
+        Assert.Contains("\r\nConnection: close\r\n", text, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.OK, (await Client.SendAsync("OPTIONS", "")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_Destination_Of_30000_Characters_Never_Gets_A_5xx()
     {
         foreach (var method in new[] { "COPY", "MOVE" })

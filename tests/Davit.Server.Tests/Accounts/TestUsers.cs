@@ -66,14 +66,16 @@ internal static class TestUsers
     }
 
     /// <summary>Every file and folder under <paramref name="root"/> with its length, bytes' hash and modification
-    /// time, except the metadata database (which reads may touch); a write anywhere changes it.</summary>
+    /// time, except the metadata database (which reads may touch) and the server's scratch folders (each server
+    /// instance has its own staging folder, holding a locked lease file); a write anywhere changes it.</summary>
     public static SortedDictionary<string, string> Snapshot(string root)
     {
         var entries = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        string[] skipped = ["davit.db", "staging", "trash", "journal"];
         foreach (var path in Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories))
         {
             var relative = Path.GetRelativePath(root, path);
-            if (relative.StartsWith(".davit" + Path.DirectorySeparatorChar + "davit.db", StringComparison.Ordinal))
+            if (skipped.Any(s => relative.StartsWith(".davit" + Path.DirectorySeparatorChar + s, StringComparison.Ordinal)))
             {
                 continue;
             }

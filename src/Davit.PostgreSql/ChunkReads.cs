@@ -1,0 +1,290 @@
+using System.Data;
+using Davit.Storage;
+using Npgsql;
+
+namespace Davit.PostgreSql;
+
+/// <summary>
+/// Reading a byte range of a version: one statement over the chunks that overlap it, each cut to the part inside the
+/// range by substring() (which, on an uncompressed out-of-line value, fetches only that part), streamed row by row
+/// without holding a chunk in memory.
+/// </summary>
+internal static class ChunkReads
+{
+    /// <summary>Starts the statement. Dispose the command after the reader; cancel it (<see cref="Abandon"/>) first when
+    /// the reader is left before its end, or disposing the reader would read every remaining row off the wire.</summary>
+    public static async ValueTask<(NpgsqlCommand Command, NpgsqlDataReader Reader)> OpenAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long contentId, int chunkSize, long offset, long end, CancellationToken cancellationToken)
+    {
+        var command = Sql.Command(connection, transaction, """
+            SELECT idx, substring(data FROM (greatest($3 - idx * $2, 0) + 1)::integer FOR (least($4 - idx * $2, $2) - greatest($3 - idx * $2, 0))::integer)
+            FROM chunks WHERE content_id = $1 AND idx BETWEEN $5 AND $6 ORDER BY idx
+            """).With(contentId).With((long)chunkSize).With(offset).With(end).With(offset / chunkSize).With((end - 1) / chunkSize);
+        try
+        {
+            return (command, await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken));
+        }
+        catch
+        {
+            await command.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Asks the server to stop sending the rest of a result nobody will read.</summary>
+    public static void Abandon(NpgsqlCommand command)
+    {
+        try
+        {
+            command.Cancel();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or IOException)
+        {
+            // The connection is gone already.
+        }
+    }
+
+    /// <summary>Copies bytes [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="count"/>) of a
+    /// version to <paramref name="output"/>.</summary>
+    /// <exception cref="IOException">A chunk is missing (the version was reclaimed while it was being read).</exception>
+    public static async ValueTask CopyAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long contentId, int chunkSize, long offset, long count, Stream output, CancellationToken cancellationToken)
+    {
+        if (count <= 0)
+        {
+            return;
+        }
+
+        var (command, reader) = await OpenAsync(connection, transaction, contentId, chunkSize, offset, offset + count, cancellationToken);
+        await using var commandLifetime = command;
+        long copied = 0;
+        try
+        {
+            await using (reader)
+            {
+                copied = await CopyRowsAsync(reader, offset / chunkSize, output, cancellationToken);
+            }
+        }
+        catch
+        {
+            Abandon(command);
+            throw;
+        }
+
+        if (copied != count)
+        {
+            throw new IOException($"Content {contentId} is missing bytes: {copied} of the {count} asked for from offset {offset} were found.");
+        }
+    }
+
+    private static async ValueTask<long> CopyRowsAsync(NpgsqlDataReader reader, long expected, Stream output, CancellationToken cancellationToken)
+    {
+        long copied = 0;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (reader.GetInt64(0) != expected++)
+            {
+                break;
+            }
+
+            await using var chunk = await reader.GetStreamAsync(1, cancellationToken);
+            var before = copied;
+            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+            try
+            {
+                int read;
+                while ((read = await chunk.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    copied += read;
+                }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            if (copied == before)
+            {
+                break;
+            }
+        }
+
+        return copied;
+    }
+}
+
+/// <summary>What an open version of a file is: its bytes and the metadata that goes with them.</summary>
+internal sealed record ContentVersion(long ContentId, int ChunkSize, long Length, string ETag, DateTimeOffset ModifiedUtc, string ContentType);
+
+/// <summary>
+/// One version of a file, open for reading. It pins the version's content id; every read is one statement on a
+/// connection of the pool (or, inside a unit of work, on its transaction), so an open reader holds no connection
+/// between reads.
+/// </summary>
+internal sealed class PgContentReader(PostgreSqlStore store, PgUnitOfWork? unit, ContentVersion version) : IContentReader
+{
+    public long Length => version.Length;
+
+    public string ETag => version.ETag;
+
+    public DateTimeOffset ModifiedUtc => version.ModifiedUtc;
+
+    public string ContentType => version.ContentType;
+
+    public async ValueTask ReadAsync(Stream output, long offset, long count, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(offset + count, version.Length, nameof(count));
+        ISqlScope scope = unit is { IsActive: true } ? unit : store.Auto;
+        await scope.ReadAsync(
+            async (connection, transaction) =>
+            {
+                await ChunkReads.CopyAsync(connection, transaction, version.ContentId, version.ChunkSize, offset, count, output, cancellationToken);
+                return 0;
+            },
+            cancellationToken);
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+/// <summary>
+/// The first <c>length</c> bytes of a version as a stream (an upload's saved bytes, staged bytes), read with one
+/// statement on a connection of its own as the caller reads; disposing it gives the connection back.
+/// </summary>
+internal sealed class ChunkStream(Database database, long contentId, int chunkSize, long length) : Stream
+{
+    private NpgsqlConnection? connection;
+    private NpgsqlCommand? command;
+    private NpgsqlDataReader? reader;
+    private Stream? chunk;
+    private long position;
+    private long nextIndex;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => length;
+
+    public override long Position
+    {
+        get => position;
+        set => throw new NotSupportedException();
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (position >= length || buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        return await database.GuardAsync(async () =>
+        {
+            if (reader is null)
+            {
+                connection = await database.OpenAsync(cancellationToken);
+                (command, reader) = await ChunkReads.OpenAsync(connection, null, contentId, chunkSize, 0, length, cancellationToken);
+            }
+
+            while (true)
+            {
+                if (chunk is null)
+                {
+                    if (!await reader.ReadAsync(cancellationToken) || reader.GetInt64(0) != nextIndex)
+                    {
+                        throw new IOException($"Content {contentId} is missing chunk {nextIndex}.");
+                    }
+
+                    nextIndex++;
+                    chunk = await reader.GetStreamAsync(1, cancellationToken);
+                }
+
+                var want = (int)Math.Min(buffer.Length, length - position);
+                var read = await chunk.ReadAsync(buffer[..want], cancellationToken);
+                if (read > 0)
+                {
+                    position += read;
+                    return read;
+                }
+
+                await chunk.DisposeAsync();
+                chunk = null;
+            }
+        });
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await CloseAsync();
+        await base.DisposeAsync();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            CloseAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private async ValueTask CloseAsync()
+    {
+        try
+        {
+            if (command is not null && position < length)
+            {
+                ChunkReads.Abandon(command);
+            }
+
+            if (chunk is not null)
+            {
+                await chunk.DisposeAsync();
+            }
+
+            if (reader is not null)
+            {
+                await reader.DisposeAsync();
+            }
+        }
+        catch (Exception ex) when (ex is NpgsqlException or IOException or InvalidOperationException)
+        {
+            // The connection goes back broken and the pool drops it.
+        }
+        finally
+        {
+            chunk = null;
+            reader = null;
+            if (command is not null)
+            {
+                await command.DisposeAsync();
+                command = null;
+            }
+
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+                connection = null;
+            }
+        }
+    }
+}

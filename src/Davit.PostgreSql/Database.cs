@@ -1,0 +1,118 @@
+using Davit.Storage;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Davit.PostgreSql;
+
+/// <summary>
+/// The store's way to the database: Npgsql's pooled data source, the mapping of its failures to store outcomes, and
+/// the one log line when the database goes away and the one when it comes back.
+/// </summary>
+internal sealed class Database : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource source;
+    private readonly ILogger logger;
+    private int down;
+
+    public Database(PostgreSqlStoreOptions options, ILogger logger)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.ConnectionString);
+        var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        if (options.MaxPoolSize is { } pool)
+        {
+            builder.MaxPoolSize = pool;
+        }
+
+        if (options.CommandTimeout is { } timeout)
+        {
+            builder.CommandTimeout = (int)Math.Ceiling(timeout.TotalSeconds);
+        }
+
+        if (string.IsNullOrEmpty(builder.ApplicationName))
+        {
+            builder.ApplicationName = "Davit";
+        }
+
+        Host = builder.Host ?? "localhost";
+        Name = builder.Database ?? builder.Username ?? "postgres";
+        source = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+        this.logger = logger;
+    }
+
+    public string Host { get; }
+
+    public string Name { get; }
+
+    /// <summary>Opens a connection of the pool.</summary>
+    /// <exception cref="StoreException"><see cref="StoreError.Unavailable"/>.</exception>
+    public async ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var connection = await source.OpenConnectionAsync(cancellationToken);
+            Recovered();
+            return connection;
+        }
+        catch (Exception ex) when (Map(ex) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    /// <summary>
+    /// The store outcome for <paramref name="exception"/> (see <see cref="SqlErrors"/>), or null to let it through.
+    /// A lost connection empties the pool, so that the next request opens a fresh one instead of finding another
+    /// dead connection: that is how a server recovers, with no restart, when the database comes back.
+    /// </summary>
+    public StoreException? Map(Exception exception)
+    {
+        if (exception is StoreException or OperationCanceledException)
+        {
+            return null;
+        }
+
+        var error = SqlErrors.Classify(exception);
+        if (error is null)
+        {
+            return null;
+        }
+
+        if (error == StoreError.Unavailable)
+        {
+            if (SqlErrors.IsConnectionFailure(exception))
+            {
+                source.Clear();
+            }
+
+            if (Interlocked.Exchange(ref down, 1) == 0)
+            {
+                Log.Unreachable(logger, exception.Message);
+            }
+        }
+
+        return new StoreException(error.Value, $"The database reported: {exception.Message}", exception);
+    }
+
+    /// <summary>Runs <paramref name="work"/> and maps what the database throws.</summary>
+    public async ValueTask<T> GuardAsync<T>(Func<ValueTask<T>> work)
+    {
+        try
+        {
+            return await work();
+        }
+        catch (Exception ex) when (Map(ex) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    private void Recovered()
+    {
+        if (Volatile.Read(ref down) != 0 && Interlocked.Exchange(ref down, 0) != 0)
+        {
+            Log.Reachable(logger);
+        }
+    }
+
+    public ValueTask DisposeAsync() => source.DisposeAsync();
+}

@@ -1,0 +1,67 @@
+using Davit.Storage;
+
+namespace Davit.PostgreSql;
+
+/// <summary>
+/// A file: a node pointing at one immutable content version. A write points it at a new version (staged beforehand,
+/// or the bytes of a finished upload, taken over without a copy) and takes a new generation from a sequence, which is
+/// the entity tag: it changes with every write and never comes back.
+/// </summary>
+internal sealed class PgFile(PostgreSqlStore store, PgUnitOfWork? unit, NodeRow row, DavPath path) : PgItem(store, unit, row, path), IFile
+{
+    public string ContentType => Row.ContentType ?? ContentTypes.FromName(Name);
+
+    public long ContentLength => Row.Length;
+
+    public string ETag => Store.FormatETag(Row.Generation);
+
+    public async ValueTask<IContentReader> OpenReadAsync(CancellationToken cancellationToken)
+    {
+        var version = await Scope.ReadAsync(
+            async (connection, transaction) =>
+                await Sql.Command(connection, transaction, """
+                    SELECT n.content_id, c.chunk_size, c.length, n.generation, n.modified, n.content_type
+                    FROM nodes n JOIN contents c ON c.id = n.content_id WHERE n.id = $1
+                    """).With(Row.Id).FirstAsync(
+                    r => new ContentVersion(r.GetInt64(0), r.GetInt32(1), r.GetInt64(2), Store.FormatETag(r.GetInt64(3)), Ticks.To(r.GetInt64(4)),
+                        r.NullableString(5) ?? ContentTypes.FromName(Name)),
+                    cancellationToken),
+            cancellationToken);
+        return new PgContentReader(Store, Unit, version ?? throw Gone());
+    }
+
+    public async ValueTask WriteAsync(FileContent content, string? expectedETag, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        long? expected = null;
+        if (expectedETag is not null)
+        {
+            expected = Store.ParseETag(expectedETag) ?? throw new StoreException(StoreError.ChangedMeanwhile, $"'{Path}' is no longer the version {expectedETag}.");
+        }
+
+        await using var intake = await Store.Intake.PrepareAsync(content, Scope.InUnit, cancellationToken);
+        var now = Store.Now();
+        Row = await Scope.WriteAsync(
+            async (connection, transaction) =>
+            {
+                var current = await EnsureExistsAsync(connection, transaction, cancellationToken);
+                if (expected is { } generation && current.Generation != generation)
+                {
+                    throw new StoreException(StoreError.ChangedMeanwhile, $"'{Path}' is no longer the version {expectedETag}.");
+                }
+
+                var (contentId, _) = await intake.TakeAsync(connection, transaction, cancellationToken);
+                await Sql.Command(connection, transaction, """
+                    UPDATE nodes SET content_id = $2, generation = nextval('generations'), modified = $3, content_type = $4
+                    WHERE id = $1
+                    """).With(Row.Id).With(contentId).With(Ticks.From(now)).With(content.ContentType).RunAsync(cancellationToken);
+                if (current.ContentId is { } old && old != contentId)
+                {
+                    await Contents.ReleaseAsync(connection, transaction, old, now, cancellationToken);
+                }
+
+                return await Tree.GetAsync(connection, transaction, Row.Id, cancellationToken) ?? throw Gone();
+            },
+            cancellationToken);
+    }
+}
