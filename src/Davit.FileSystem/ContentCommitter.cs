@@ -84,6 +84,9 @@ internal sealed class ContentCommitter(TimeProvider timeProvider)
     /// <summary>Gives a new file (a copy, made outside <see cref="Commit"/>) the current time as its modification time.</summary>
     public void StampNew(string path) => File.SetLastWriteTimeUtc(path, timeProvider.GetUtcNow().UtcDateTime);
 
+    /// <summary>As <see cref="StampNew(string)"/>, for a file open for writing.</summary>
+    public void StampNew(Microsoft.Win32.SafeHandles.SafeFileHandle file) => File.SetLastWriteTimeUtc(file, timeProvider.GetUtcNow().UtcDateTime);
+
     /// <summary>
     /// Sets the modification time of the file at <paramref name="path"/> to <paramref name="requested"/>, kept to
     /// the second; the sub-second part is chosen here, so that the ETag (length + time) cannot come back.

@@ -221,7 +221,7 @@ internal sealed class FsFolder : FsItem, IFolder, IModificationTime, IMoveTarget
                 Directory.CreateDirectory(prepared);
                 if (deep)
                 {
-                    new TreeCopier(Store, errors, destination, prepared).CopyMembers(folder, prepared, cancellationToken);
+                    new TreeCopier(Store, errors, destination, prepared, entry).CopyMembers(folder, prepared, cancellationToken);
                 }
             }
             else
