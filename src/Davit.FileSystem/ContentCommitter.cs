@@ -27,12 +27,22 @@ internal sealed class ContentCommitter(TimeProvider timeProvider)
     /// <exception cref="Storage.StoreException"><see cref="Storage.StoreError.AlreadyExists"/> when creating and
     /// something is there; <see cref="Storage.StoreError.NotFound"/> when replacing and nothing is;
     /// <see cref="Storage.StoreError.ChangedMeanwhile"/> when the entity tag differs.</exception>
-    public FileInfo Commit(StagedFile staged, string target, bool replace, string? expectedETag = null)
+    /// <param name="unit">The unit of work the rename belongs to: the folder is flushed when it commits (see
+    /// <see cref="FsUnitOfWork.FlushOnCommit"/>); without one, here.</param>
+    public FileInfo Commit(StagedFile staged, string target, bool replace, string? expectedETag = null, FsUnitOfWork? unit = null)
     {
         var committed = Rename(staged, target, replace, expectedETag);
 
         // Outside the gate: one writer's flush does not hold up another's rename.
-        DirectoryFlush.FlushParent(target);
+        if (unit is null)
+        {
+            DirectoryFlush.FlushParent(target);
+        }
+        else
+        {
+            unit.FlushOnCommit(DirectoryFlush.ParentOf(target));
+        }
+
         return committed;
     }
 

@@ -62,7 +62,7 @@ internal sealed class FsFile : FsItem, IFile, IModificationTime
         var staged = await Store.StageAsync(content, Metadata, cancellationToken);
         try
         {
-            Refresh(Store.Committer.Commit(staged.File, RealPath, replace: true, expectedETag));
+            Refresh(Store.Committer.Commit(staged.File, RealPath, replace: true, expectedETag, Unit));
         }
         catch (Exception ex) when (IoErrors.HasOutcome(ex))
         {

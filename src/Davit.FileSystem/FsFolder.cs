@@ -75,7 +75,7 @@ internal sealed class FsFolder : FsItem, IFolder, IModificationTime, IMoveTarget
         {
             // A new item starts bare, even where an item deleted behind the store's back left rows.
             await PropertyRepository.DeleteAsync(Metadata, path, [], cancellationToken);
-            var committed = Store.Committer.Commit(staged.File, entry, replace: false);
+            var committed = Store.Committer.Commit(staged.File, entry, replace: false, unit: Unit);
             Unit?.OnRollback(() => File.Delete(entry));
             return FsFile.Committed(Store, path, entry, committed, Unit);
         }
@@ -301,7 +301,7 @@ internal sealed class FsFolder : FsItem, IFolder, IModificationTime, IMoveTarget
         created = CreatedTime(info.CreationTimeUtc, modified);
     }
 
-    private static DirectoryInfo CreateDirectory(string entry, DavPath path)
+    private DirectoryInfo CreateDirectory(string entry, DavPath path)
     {
         DirectoryInfo created;
         try
@@ -316,6 +316,12 @@ internal sealed class FsFolder : FsItem, IFolder, IModificationTime, IMoveTarget
         catch (Exception ex) when (IoErrors.HasOutcome(ex))
         {
             throw IoErrors.ToStore(ex, $"Could not create '{path}'.");
+        }
+
+        if (Unit is not null)
+        {
+            Unit.FlushOnCommit(DirectoryFlush.ParentOf(entry));
+            return created;
         }
 
         try
