@@ -2,8 +2,9 @@
 # Davit beside nginx and Apache mod_dav, in one run, on the figures of issue #16: large transfers, small requests,
 # listings, small PUTs, idle memory and deep paths. Prints a Markdown table whose Davit cells carry the ratio to
 # nginx measured in the same run (above 1: Davit is faster, or uses less memory).
-# Usage: bench/speed.sh [--runs N] [--seconds S] [--large MiB] [--files N] [--depth N]
+# Usage: bench/speed.sh [--runs N] [--seconds S] [--large MiB] [--files N] [--depth N] [--chain-timeout S]
 #                       [--only figure,...] [--servers server,...]
+# A chain that takes longer than --chain-timeout (default 300 s; Apache takes far longer) is shown as "> S".
 # Figures: get-large put-large ranges get-small propfind0 puts propfind1 idle-rss chain.
 # Servers: nginx apache filesystem memory (and postgres when the PostgreSQL store is in the tree).
 # Installs nginx-extras, libnginx-mod-http-dav-ext, apache2, wrk, curl and python3 from Debian when missing.
@@ -14,6 +15,7 @@ seconds=10
 large_mib=1024
 files=10000
 depth=2000
+chain_timeout=300
 only="get-large,put-large,ranges,get-small,propfind0,puts,propfind1,idle-rss,chain"
 servers="nginx,apache,filesystem,memory,postgres"
 while (($#)); do
@@ -23,6 +25,7 @@ while (($#)); do
     --large) large_mib=$2; shift 2 ;;
     --files) files=$2; shift 2 ;;
     --depth) depth=$2; shift 2 ;;
+    --chain-timeout) chain_timeout=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
     --servers) servers=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -117,7 +120,8 @@ for run in $(seq "$runs"); do
         fi
         if wants chain && ((run == 1)); then
             sync
-            read -r made ops < <(timeout 1800 python3 "$repo/bench/speedclient.py" chain "$port" /chain/ "$depth" ops 2>"$work/chain-$name.err" || echo fail fail)
+            read -r made ops < <(timeout "$chain_timeout" python3 "$repo/bench/speedclient.py" chain "$port" /chain/ "$depth" ops \
+                2>"$work/chain-$name.err" || { (($? == 124)) && echo over over || echo fail fail; })
             record chain "$name" "$made"
             record chain-ops "$name" "$ops"
             [[ $made == fail ]] && sed 's/^/  /' "$work/chain-$name.err" >&2
@@ -128,6 +132,7 @@ done
 # Davit's cells carry value (ratio to nginx); better = higher for rates, lower for times and memory.
 cell() { # figure server kind(rate|time)
     local v ref
+    [[ ${result[$1,$2]:-} == *over* ]] && { echo "> $chain_timeout"; return; }
     v=$(tr ' ' '\n' <<<"${result[$1,$2]:-}" | grep -v '^$' | grep -v fail | median)
     [[ ${result[$1,$2]:-} == *fail* && $v == - ]] && { echo fail; return; }
     [[ $2 == nginx || $2 == apache ]] && { echo "$v"; return; }
