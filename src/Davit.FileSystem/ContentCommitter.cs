@@ -27,12 +27,22 @@ internal sealed class ContentCommitter(TimeProvider timeProvider)
     /// <exception cref="Storage.StoreException"><see cref="Storage.StoreError.AlreadyExists"/> when creating and
     /// something is there; <see cref="Storage.StoreError.NotFound"/> when replacing and nothing is;
     /// <see cref="Storage.StoreError.ChangedMeanwhile"/> when the entity tag differs.</exception>
-    public FileInfo Commit(StagedFile staged, string target, bool replace, string? expectedETag = null)
+    /// <param name="unit">The unit of work the rename belongs to: the folder is flushed when it commits (see
+    /// <see cref="FsUnitOfWork.FlushOnCommit"/>); without one, here.</param>
+    public FileInfo Commit(StagedFile staged, string target, bool replace, string? expectedETag = null, FsUnitOfWork? unit = null)
     {
         var committed = Rename(staged, target, replace, expectedETag);
 
         // Outside the gate: one writer's flush does not hold up another's rename.
-        DirectoryFlush.FlushParent(target);
+        if (unit is null)
+        {
+            DirectoryFlush.FlushParent(target);
+        }
+        else
+        {
+            unit.FlushOnCommit(DirectoryFlush.ParentOf(target));
+        }
+
         return committed;
     }
 
@@ -83,6 +93,9 @@ internal sealed class ContentCommitter(TimeProvider timeProvider)
 
     /// <summary>Gives a new file (a copy, made outside <see cref="Commit"/>) the current time as its modification time.</summary>
     public void StampNew(string path) => File.SetLastWriteTimeUtc(path, timeProvider.GetUtcNow().UtcDateTime);
+
+    /// <summary>As <see cref="StampNew(string)"/>, for a file open for writing.</summary>
+    public void StampNew(Microsoft.Win32.SafeHandles.SafeFileHandle file) => File.SetLastWriteTimeUtc(file, timeProvider.GetUtcNow().UtcDateTime);
 
     /// <summary>
     /// Sets the modification time of the file at <paramref name="path"/> to <paramref name="requested"/>, kept to

@@ -70,6 +70,9 @@ public sealed partial class FileSystemStore : IDavStore, IContentStaging, IState
 
     internal ContentCommitter Committer { get; }
 
+    /// <summary>Folder flushes shared by the writers of this instance (group commit).</summary>
+    internal Disk.FolderFlushes FolderFlushes { get; } = new();
+
     internal MetadataDatabase Database { get; }
 
     internal LockRepository Locks { get; }

@@ -16,6 +16,14 @@ internal sealed class FsFile : FsItem, IFile, IModificationTime, IContentHashes
         Refresh(info);
     }
 
+    public FsFile(FileSystemStore store, DavPath path, string entryPath, string realPath, Disk.EntryStat stat, FsUnitOfWork? unit, Preloaded? preloaded)
+        : base(store, path, entryPath, realPath, unit, preloaded)
+    {
+        length = stat.Length;
+        modified = stat.ModifiedUtc;
+        created = CreatedTime(stat.CreatedUtc, modified);
+    }
+
     private FsFile(FileSystemStore store, DavPath path, string entryPath, string realPath, FileInfo committed, FsUnitOfWork? unit)
         : base(store, path, entryPath, realPath, unit, null)
     {
@@ -54,7 +62,7 @@ internal sealed class FsFile : FsItem, IFile, IModificationTime, IContentHashes
         var staged = await Store.StageAsync(content, Metadata, cancellationToken);
         try
         {
-            Refresh(Store.Committer.Commit(staged.File, RealPath, replace: true, expectedETag));
+            Refresh(Store.Committer.Commit(staged.File, RealPath, replace: true, expectedETag, Unit));
         }
         catch (Exception ex) when (IoErrors.HasOutcome(ex))
         {
@@ -119,8 +127,6 @@ internal sealed class FsFile : FsItem, IFile, IModificationTime, IContentHashes
     {
         length = info.Length;
         modified = info.LastWriteTimeUtc;
-        var birth = info.CreationTimeUtc;
-        // Where the file system keeps no creation time, or the clock was set back, nothing predates its last change.
-        created = birth <= DateTime.UnixEpoch || birth > modified ? modified : birth;
+        created = CreatedTime(info.CreationTimeUtc, modified);
     }
 }

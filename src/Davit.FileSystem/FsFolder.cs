@@ -19,6 +19,13 @@ internal sealed class FsFolder : FsItem, IFolder, IModificationTime, IMoveTarget
         Refresh(info);
     }
 
+    public FsFolder(FileSystemStore store, DavPath path, string entryPath, string realPath, Disk.EntryStat stat, FsUnitOfWork? unit, Preloaded? preloaded)
+        : base(store, path, entryPath, realPath, unit, preloaded)
+    {
+        modified = stat.ModifiedUtc;
+        created = CreatedTime(stat.CreatedUtc, modified);
+    }
+
     public override DateTimeOffset CreatedUtc => Utc(created);
 
     public override DateTimeOffset ModifiedUtc => Utc(modified);
@@ -68,7 +75,7 @@ internal sealed class FsFolder : FsItem, IFolder, IModificationTime, IMoveTarget
         {
             // A new item starts bare, even where an item deleted behind the store's back left rows.
             await PropertyRepository.DeleteAsync(Metadata, path, [], cancellationToken);
-            var committed = Store.Committer.Commit(staged.File, entry, replace: false);
+            var committed = Store.Committer.Commit(staged.File, entry, replace: false, unit: Unit);
             Unit?.OnRollback(() => File.Delete(entry));
             return FsFile.Committed(Store, path, entry, committed, Unit);
         }
@@ -214,7 +221,7 @@ internal sealed class FsFolder : FsItem, IFolder, IModificationTime, IMoveTarget
                 Directory.CreateDirectory(prepared);
                 if (deep)
                 {
-                    new TreeCopier(Store, errors, destination, prepared).CopyMembers(folder, prepared, cancellationToken);
+                    new TreeCopier(Store, errors, destination, prepared, entry).CopyMembers(folder, prepared, cancellationToken);
                 }
             }
             else
@@ -291,12 +298,10 @@ internal sealed class FsFolder : FsItem, IFolder, IModificationTime, IMoveTarget
     private void Refresh(DirectoryInfo info)
     {
         modified = info.LastWriteTimeUtc;
-        var birth = info.CreationTimeUtc;
-        // Where the file system keeps no creation time, or the clock was set back, nothing predates its last change.
-        created = birth <= DateTime.UnixEpoch || birth > modified ? modified : birth;
+        created = CreatedTime(info.CreationTimeUtc, modified);
     }
 
-    private static DirectoryInfo CreateDirectory(string entry, DavPath path)
+    private DirectoryInfo CreateDirectory(string entry, DavPath path)
     {
         DirectoryInfo created;
         try
@@ -311,6 +316,12 @@ internal sealed class FsFolder : FsItem, IFolder, IModificationTime, IMoveTarget
         catch (Exception ex) when (IoErrors.HasOutcome(ex))
         {
             throw IoErrors.ToStore(ex, $"Could not create '{path}'.");
+        }
+
+        if (Unit is not null)
+        {
+            Unit.FlushOnCommit(DirectoryFlush.ParentOf(entry));
+            return created;
         }
 
         try

@@ -63,6 +63,11 @@ internal abstract class FsItem : IHierarchyItem, IDeadProperties
 
     protected static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
 
+    /// <summary>The creation time to report: where the file system keeps none, or the clock was set back, nothing
+    /// predates the last change.</summary>
+    protected static DateTime CreatedTime(DateTime birth, DateTime modified) =>
+        birth <= DateTime.UnixEpoch || birth > modified ? modified : birth;
+
     /// <summary>The outcome for a modification time the file system refused; a time it cannot represent (before
     /// 1601 on Windows, for instance) is forbidden like a permission it lacks.</summary>
     protected Exception UnsettableTime(Exception exception, DateTimeOffset time) => exception switch

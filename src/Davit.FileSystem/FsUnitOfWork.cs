@@ -24,14 +24,17 @@ internal sealed class FsUnitOfWork : IUnitOfWork, IMetadata, ILockStore, IUpload
     private readonly List<Action> undo = [];
     private readonly List<Action> afterCommit = [];
     private readonly LockRepository locks;
+    private readonly List<string> foldersToFlush = [];
+    private readonly long changesAtStart;
     private bool committed;
 
     private readonly UndoJournal.Writer journal;
 
-    private FsUnitOfWork(FileSystemStore store, MetadataDatabase.Writer writer)
+    private FsUnitOfWork(FileSystemStore store, MetadataDatabase.Writer writer, long changesAtStart)
     {
         this.store = store;
         this.writer = writer;
+        this.changesAtStart = changesAtStart;
         locks = new LockRepository(this);
         journal = store.Journal.Start();
     }
@@ -43,7 +46,7 @@ internal sealed class FsUnitOfWork : IUnitOfWork, IMetadata, ILockStore, IUpload
         try
         {
             store.Journal.Replay(writer.Connection, writer.Transaction);
-            return new FsUnitOfWork(store, writer);
+            return new FsUnitOfWork(store, writer, TotalChanges(writer));
         }
         catch
         {
@@ -56,6 +59,21 @@ internal sealed class FsUnitOfWork : IUnitOfWork, IMetadata, ILockStore, IUpload
     /// writer (see <see cref="UndoJournal"/>). Register the in-process undo with <see cref="OnRollback"/> too.</summary>
     public void Renaming(string from, string to) => journal.Renaming(from, to);
 
+    /// <summary>
+    /// Asks for <paramref name="folder"/>, which just got a new name (created or renamed in), to be flushed before the
+    /// write is answered. When the unit of work journaled no rename and changed no row, nothing in the metadata depends
+    /// on the new name, so the flush waits until the write lock is released and is shared with the writers that
+    /// renamed into the same folder meanwhile (<see cref="Disk.FolderFlushes"/>); otherwise it is made before the
+    /// commit, as a journaled rename must be durable before the commit that makes it final.
+    /// </summary>
+    public void FlushOnCommit(string folder)
+    {
+        if (!foldersToFlush.Contains(folder, StringComparer.Ordinal))
+        {
+            foldersToFlush.Add(folder);
+        }
+    }
+
     /// <summary>Registers how to undo a file-system change just made, should the unit of work be rolled back.</summary>
     public void OnRollback(Action action) => undo.Add(action);
 
@@ -65,6 +83,12 @@ internal sealed class FsUnitOfWork : IUnitOfWork, IMetadata, ILockStore, IUpload
 
     public async ValueTask CommitAsync(CancellationToken cancellationToken)
     {
+        var flushLater = foldersToFlush.Count > 0 && !journal.IsUsed && TotalChanges(writer) == changesAtStart;
+        if (!flushLater)
+        {
+            await FlushFoldersAsync();
+        }
+
         if (journal.IsUsed)
         {
             await MetadataDatabase.RunAsync((connection, transaction) =>
@@ -81,6 +105,31 @@ internal sealed class FsUnitOfWork : IUnitOfWork, IMetadata, ILockStore, IUpload
         {
             _ = Best(action);
         }
+
+        if (flushLater)
+        {
+            // The change is visible from here on: a flush that fails now answers 500, and the change stays.
+            await writer.DisposeAsync();
+            await FlushFoldersAsync();
+        }
+    }
+
+    private async ValueTask FlushFoldersAsync()
+    {
+        foreach (var folder in foldersToFlush)
+        {
+            await store.FolderFlushes.FlushAsync(folder);
+        }
+
+        foldersToFlush.Clear();
+    }
+
+    private static long TotalChanges(MetadataDatabase.Writer writer)
+    {
+        using var command = writer.Connection.CreateCommand();
+        command.Transaction = writer.Transaction;
+        command.CommandText = "SELECT total_changes();";
+        return (long)command.ExecuteScalar()!;
     }
 
     /// <summary>

@@ -45,7 +45,14 @@ internal sealed class ItemFactory(FileSystemStore store, PathResolver resolver, 
             : new FsFile(store, path, entry.FullName, (FileInfo)entry, folder.Unit, preloaded));
     }
 
-    private FsItem? Create(DavPath path, Location location, FsUnitOfWork? unit, Preloaded? preloaded) => location.Kind switch
+    private FsItem? Create(DavPath path, Location location, FsUnitOfWork? unit, Preloaded? preloaded) => location switch
+    {
+        { Stat: { IsFolder: true } stat } => new FsFolder(store, path, location.EntryPath, location.RealPath, stat, unit, preloaded),
+        { Stat: { } stat } => new FsFile(store, path, location.EntryPath, location.RealPath, stat, unit, preloaded),
+        _ => CreateAfterLook(path, location, unit, preloaded),
+    };
+
+    private FsItem? CreateAfterLook(DavPath path, Location location, FsUnitOfWork? unit, Preloaded? preloaded) => location.Kind switch
     {
         EntryKind.Folder => Guarded(() => new FsFolder(store, path, location.EntryPath, new DirectoryInfo(location.RealPath), unit, preloaded)),
         EntryKind.File => Guarded(() => new FsFile(store, path, location.EntryPath, new FileInfo(location.RealPath), unit, preloaded)),

@@ -14,4 +14,5 @@ internal enum EntryKind
 /// <param name="RealPath">Where the content is: the entry with every link resolved. Reads, writes and listings
 /// act on this.</param>
 /// <param name="Kind">What is there.</param>
-internal readonly record struct Location(string EntryPath, string RealPath, EntryKind Kind);
+/// <param name="Stat">What the lookup read about the entry, when it read it; else the item reads it itself.</param>
+internal readonly record struct Location(string EntryPath, string RealPath, EntryKind Kind, Disk.EntryStat? Stat = null);

@@ -17,6 +17,9 @@ namespace Davit.FileSystem;
 /// </remarks>
 internal sealed class LockRepository(IMetadata database)
 {
+    // Up to this depth a path's ancestors are looked up one by one on the index; deeper, every lock is checked.
+    private const int MaxListedAncestors = 32;
+
     private const string Columns = "token, root, scope, depth, owner_xml, principal, timeout, expires";
 
     /// <summary>Adds <paramref name="newLock"/> unless a live lock conflicts; returns the conflicting locks.</summary>
@@ -108,7 +111,14 @@ internal sealed class LockRepository(IMetadata database)
         var sql = new StringBuilder($"SELECT {Columns} FROM locks WHERE expires > $now AND (root = $p");
         command.Parameters.AddWithValue("$now", now.UtcTicks);
         Subtree.Bind(command.Parameters, path);
-        if (!path.IsRoot)
+        if (path.Segments.Length > MaxListedAncestors)
+        {
+            // Listing a deep path's ancestors would bind a number of strings, each about as long as the path, that
+            // grows with its depth: quadratic. One pass over the (few) locks is linear.
+            sql.Append(anyDepthAncestors ? " OR (" : " OR (depth = 'infinity' AND ")
+                .Append("(root = '' OR substr($p, 1, length(root) + 1) = root || '/'))");
+        }
+        else if (!path.IsRoot)
         {
             // The ancestors are few (one per segment) and each is an exact match on the root index; "" is the
             // ancestor of every path.

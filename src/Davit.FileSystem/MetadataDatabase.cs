@@ -123,9 +123,14 @@ internal sealed class MetadataDatabase : IMetadata, IDisposable
         try
         {
             await connection.OpenAsync(cancellationToken);
-            using var command = connection.CreateCommand();
-            command.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds};";
-            await command.ExecuteNonQueryAsync(cancellationToken);
+
+            // The C call, not "PRAGMA busy_timeout": no statement to parse on every open of a pooled connection.
+            var result = SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, BusyTimeoutMilliseconds);
+            if (result != SQLitePCL.raw.SQLITE_OK)
+            {
+                throw new SqliteException($"sqlite3_busy_timeout failed ({result}).", result);
+            }
+
             return connection;
         }
         catch

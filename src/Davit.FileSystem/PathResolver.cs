@@ -1,3 +1,4 @@
+using Davit.FileSystem.Disk;
 using Davit.Storage;
 
 namespace Davit.FileSystem;
@@ -25,11 +26,21 @@ internal sealed class PathResolver(StoreLayout layout)
             return new Location(layout.RootPath, layout.RootPath, EntryKind.Folder);
         }
 
+        var full = Path.Join(layout.RootPath, string.Join(Path.DirectorySeparatorChar, path.Segments));
         if (path.Segments.Any(s => System.Text.Encoding.UTF8.GetByteCount(s) > MaxNameBytes)
-            || IsTooLong(Path.Join(layout.RootPath, string.Join('/', path.Segments)), path.Name)
-            || !IsLexicallyConfined(path))
+            || IsTooLong(full, path.Name)
+            || !IsLexicallyConfined(path, full))
         {
             return null;
+        }
+
+        // Most paths hold no link: one look at the whole path, instead of one per component.
+        switch (LinkFreeLookup.TryStat(full, path.Segments.Length == 1, out var stat))
+        {
+            case LookupOutcome.Found:
+                return new Location(full, full, stat.IsFolder ? EntryKind.Folder : EntryKind.File, stat);
+            case LookupOutcome.Missing:
+                return new Location(full, full, EntryKind.Missing);
         }
 
         var segments = path.Segments;
@@ -81,7 +92,7 @@ internal sealed class PathResolver(StoreLayout layout)
         System.Text.Encoding.UTF8.GetByteCount(name) > MaxNameBytes || System.Text.Encoding.UTF8.GetByteCount(fullPath) > MaxPathBytes;
 
     // DavPath already refuses "..", separators and NUL; this is the second, independent check.
-    private bool IsLexicallyConfined(DavPath path)
+    private bool IsLexicallyConfined(DavPath path, string joined)
     {
         foreach (var segment in path.Segments)
         {
@@ -91,7 +102,7 @@ internal sealed class PathResolver(StoreLayout layout)
             }
         }
 
-        var full = Path.GetFullPath(Path.Join(layout.RootPath, string.Join(Path.DirectorySeparatorChar, path.Segments)));
+        var full = Path.GetFullPath(joined);
         return layout.IsInsideRoot(full) && !layout.IsHidden(full);
     }
 

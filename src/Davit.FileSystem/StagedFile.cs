@@ -53,6 +53,31 @@ internal sealed class StagedFile : IDisposable
         }
     }
 
+    /// <summary>As <see cref="CopyFile"/>, to a target of any length (<see cref="Disk.DeepEntries"/>), and stamped with
+    /// the time of a new file.</summary>
+    public static void CopyFileDeep(string source, string target, ContentCommitter committer)
+    {
+        if (Disk.DeepEntries.Fits(target))
+        {
+            CopyFile(source, target);
+            committer.StampNew(target);
+            return;
+        }
+
+        try
+        {
+            using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1);
+            using var output = Disk.DeepEntries.CreateFile(target);
+            input.CopyTo(output, 64 * 1024);
+            committer.StampNew(output.SafeFileHandle);
+            FlushToDisk(output);
+        }
+        catch (IOException ex) when (IoErrors.IsOutOfSpace(ex))
+        {
+            throw IoErrors.OutOfSpace(ex);
+        }
+    }
+
     /// <summary>Marks the file as moved into place, so disposing keeps it.</summary>
     public void MarkCommitted() => committed = true;
 

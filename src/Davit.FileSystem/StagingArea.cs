@@ -70,7 +70,7 @@ internal sealed class StagingArea : IDisposable
 
             if ((info.Attributes & FileAttributes.Directory) != 0 && (info.Attributes & FileAttributes.ReparsePoint) == 0)
             {
-                Directory.Delete(entry, recursive: true);
+                Disk.TreeRemoval.Delete(entry);
             }
             else
             {

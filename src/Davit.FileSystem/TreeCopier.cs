@@ -12,13 +12,17 @@ namespace Davit.FileSystem;
 /// <param name="errors">Where failures go.</param>
 /// <param name="destination">The path the copy will have once renamed into place.</param>
 /// <param name="preparedRoot">The real path of the folder being prepared.</param>
-internal sealed class TreeCopier(FileSystemStore store, TreeErrors errors, DavPath destination, string preparedRoot)
+/// <param name="finalRoot">Where that folder will be renamed to: a member whose path there would be longer than the
+/// operating system takes is refused (414), even though the staging folder could hold it.</param>
+internal sealed class TreeCopier(FileSystemStore store, TreeErrors errors, DavPath destination, string preparedRoot, string finalRoot)
 {
     /// <summary>Copies the members of <paramref name="source"/> into the real folder <paramref name="target"/>.</summary>
     public void CopyMembers(FsFolder source, string target, CancellationToken cancellationToken)
     {
-        var pending = new Stack<(FsFolder Source, string Target, DavPath Destination, IReadOnlyList<string> Chain)>();
-        pending.Push((source, target, destination, [source.RealPath]));
+        var finalBytes = System.Text.Encoding.UTF8.GetByteCount(finalRoot);
+        var preparedLength = preparedRoot.Length;
+        var pending = new Stack<(FsFolder Source, string Target, DavPath Destination, Ancestor Chain)>();
+        pending.Push((source, target, destination, new Ancestor(source.RealPath, null)));
         while (pending.TryPop(out var level))
         {
             foreach (var member in store.Items.Children(level.Source, null, PropertySelection.None, cancellationToken))
@@ -27,23 +31,29 @@ internal sealed class TreeCopier(FileSystemStore store, TreeErrors errors, DavPa
                 var memberTarget = Path.Join(level.Target, member.Name);
                 try
                 {
+                    if (finalBytes + System.Text.Encoding.UTF8.GetByteCount(memberTarget.AsSpan(preparedLength)) > PathResolver.MaxPathBytes)
+                    {
+                        throw new PathTooLongException($"'{memberDestination}' would be longer than the operating system takes.");
+                    }
+
                     if (member is FsFolder folder)
                     {
                         // RFC 5842 §7.2: a link that leads back into the tree being copied (or into the copy) loops.
-                        if (level.Chain.Contains(folder.RealPath, StringComparer.Ordinal)
+                        if (level.Chain.Contains(folder.RealPath)
                             || StoreLayout.IsSameOrUnder(folder.RealPath, preparedRoot, StringComparison.Ordinal))
                         {
                             throw new StoreException(StoreError.LoopDetected, $"'{folder.Path}' leads back into the tree being copied.");
                         }
 
-                        Directory.CreateDirectory(memberTarget);
-                        pending.Push((folder, memberTarget, memberDestination, [.. level.Chain, folder.RealPath]));
+                        // The staging folder's path is longer than the destination's: a tree that fits there may not
+                        // fit here in one system call.
+                        Disk.DeepEntries.CreateFolder(memberTarget);
+                        pending.Push((folder, memberTarget, memberDestination, new Ancestor(folder.RealPath, level.Chain)));
                     }
                     else
                     {
                         // A copy is a new resource: its own modification time, so its own entity tag.
-                        StagedFile.CopyFile(member.RealPath, memberTarget);
-                        store.Committer.StampNew(memberTarget);
+                        StagedFile.CopyFileDeep(member.RealPath, memberTarget, store.Committer);
                     }
                 }
                 catch (Exception ex) when (IoErrors.HasOutcome(ex))
@@ -51,6 +61,24 @@ internal sealed class TreeCopier(FileSystemStore store, TreeErrors errors, DavPa
                     errors.Add(memberDestination, IoErrors.ErrorFor(ex), ex.Message);
                 }
             }
+        }
+    }
+
+    // The real paths of the folders from the top of the copy down to a level, shared between levels (a copied list per
+    // level would make a deep chain cost the square of its depth).
+    private sealed record Ancestor(string RealPath, Ancestor? Up)
+    {
+        public bool Contains(string realPath)
+        {
+            for (var at = this; at is not null; at = at.Up)
+            {
+                if (string.Equals(at.RealPath, realPath, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 }

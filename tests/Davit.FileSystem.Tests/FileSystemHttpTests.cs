@@ -33,6 +33,36 @@ public class FileSystemHttpTests : HttpConformanceTests
     }
 
     [Fact]
+    public async Task A_Chain_As_Deep_As_The_Longest_Path_Is_Listed_Copied_Moved_And_Deleted()
+    {
+        // Folders named "d" inside each other up to the longest path the operating system takes (PATH_MAX on Linux,
+        // 4,096 bytes: some 2,000 levels here). The top levels are made on disk, the last ones by MKCOL.
+        var levels = (PathResolver.MaxPathBytes - System.Text.Encoding.UTF8.GetByteCount(root) - "/c".Length) / "/d".Length;
+        var chain = "c/" + string.Concat(Enumerable.Repeat("d/", levels));
+        Directory.CreateDirectory(Path.Combine(root, chain[..^("d/".Length * 20)]));
+        for (var level = 19; level >= 0; level--)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await Client.SendAsync("MKCOL", chain[..^("d/".Length * level)])).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, (await Client.SendAsync("MKCOL", chain + "d/")).StatusCode);
+        Assert.Equal([Href(chain)], Dav.Hrefs(await Dav.MultistatusAsync(await Client.PropfindAsync(chain, "0"))));
+        Assert.Equal([Href("c/"), Href("c/d/")], Dav.Hrefs(await Dav.MultistatusAsync(await Client.PropfindAsync("c/", "1"))));
+
+        var copy = await Client.SendAsync("COPY", "c/", null, ("Destination", Href("k/")), ("Depth", "infinity"));
+        Assert.Equal(HttpStatusCode.Created, copy.StatusCode);
+        Assert.Equal([Href("k" + chain[1..])], Dav.Hrefs(await Dav.MultistatusAsync(await Client.PropfindAsync("k" + chain[1..], "0"))));
+
+        Assert.Equal(HttpStatusCode.Created, (await Client.SendAsync("MOVE", "k/", null, ("Destination", Href("m/")))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.PropfindAsync("k/", "0")).StatusCode);
+        Assert.Equal([Href("m" + chain[1..])], Dav.Hrefs(await Dav.MultistatusAsync(await Client.PropfindAsync("m" + chain[1..], "0"))));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.DeleteAsync("m/")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.DeleteAsync("c/")).StatusCode);
+        Assert.Equal([Href("")], Dav.Hrefs(await Dav.MultistatusAsync(await Client.PropfindAsync("", "1"))));
+    }
+
+    [Fact]
     public async Task Files_Put_On_Disk_By_Hand_Are_Served()
     {
         await File.WriteAllTextAsync(Path.Combine(root, "by-hand.txt"), "from disk");

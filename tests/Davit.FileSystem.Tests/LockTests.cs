@@ -37,6 +37,32 @@ public sealed class LockTests : IDisposable
         AssertSame([timed, atRoot], await bed.Store.FindAsync(DavPath.Parse("a/b"), false, Now, default));
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(40)]
+    [InlineData(500)]
+    public async Task Locks_On_The_Ancestors_Of_A_Path_Are_Found_At_Any_Depth(int depth)
+    {
+        // Shallow paths list their ancestors for the index; deep ones are matched by prefix instead.
+        var path = string.Join('/', Enumerable.Repeat("d", depth));
+        var parent = DavPath.Parse(path).Parent.ToString();
+        var covering = NewLock("d", LockScope.Shared);
+        var atRoot = NewLock("", LockScope.Shared);
+        var notCovering = NewLock(parent, LockScope.Shared, LockDepth.Zero);
+        var sibling = NewLock("e", LockScope.Shared);
+        var lookalike = NewLock(parent + "d", LockScope.Shared);
+        foreach (var held in new[] { covering, atRoot, notCovering, sibling, lookalike })
+        {
+            Assert.Empty(await bed.Store.TryAddAsync(held, Now, default));
+        }
+
+        AssertSame([covering, atRoot], await bed.Store.FindAsync(DavPath.Parse(path), false, Now, default));
+
+        // An exclusive lock there conflicts with every shared lock above it (of depth infinity).
+        AssertSame([covering, atRoot], await bed.Store.TryAddAsync(NewLock(path), Now, default));
+        AssertSame([sibling, atRoot], await bed.Store.FindAsync(DavPath.Parse("e/" + path), false, Now, default));
+    }
+
     [Fact]
     public async Task Expired_Locks_Vanish_Before_And_After_A_Restart()
     {

@@ -63,12 +63,16 @@ internal static partial class DirectoryFlush
     /// <summary>Flushes the folder holding <paramref name="path"/> (a file or folder just created, renamed or removed).</summary>
     public static void FlushParent(string path)
     {
-        var parent = System.IO.Path.GetDirectoryName(System.IO.Path.TrimEndingDirectorySeparator(path));
+        var parent = ParentOf(path);
         if (!string.IsNullOrEmpty(parent))
         {
             Flush(parent);
         }
     }
+
+    /// <summary>The folder holding <paramref name="path"/>.</summary>
+    public static string ParentOf(string path) =>
+        System.IO.Path.GetDirectoryName(System.IO.Path.TrimEndingDirectorySeparator(path)) ?? path;
 
     private static IOException Failure(string call, string path)
     {
