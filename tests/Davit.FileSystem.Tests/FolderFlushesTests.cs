@@ -26,7 +26,7 @@ public sealed class FolderFlushesTests
         var leader = Task.Run(async () => await flushes.FlushAsync("/f"));
         await WaitUntil(() => started.Count == 1);
         var later = Enumerable.Range(0, 3).Select(_ => Task.Run(async () => await flushes.FlushAsync("/f"))).ToList();
-        await Task.Delay(1000); // for the three to register behind the running flush
+        await WaitUntil(() => flushes.Callers("/f") == 4); // the three are registered behind the running flush
         first.Set();
         await leader;
         await WaitUntil(() => started.Count == 2);

@@ -17,6 +17,15 @@ internal sealed class FolderFlushes(Action<string> flush)
     {
     }
 
+    /// <summary>How many callers are inside <see cref="FlushAsync"/> for <paramref name="folder"/> (for tests).</summary>
+    internal int Callers(string folder)
+    {
+        lock (gate)
+        {
+            return folders.TryGetValue(folder, out var state) ? state.Users : 0;
+        }
+    }
+
     /// <summary>Returns once a flush of <paramref name="folder"/> that began after this call has succeeded; throws
     /// the failure of the flush this caller ran itself.</summary>
     public async ValueTask FlushAsync(string folder)
