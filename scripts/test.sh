@@ -6,7 +6,7 @@
 # litmus (suites basic, copymove, props, locks, http and largefile) and lockbomb (tests/lockbomb: many threads locking
 # and unlocking through the neon client library) and a mixed load (tests/Davit.LoadMix: 16 clients for 60 s on one
 # shared tree, every answer checked), and litmus once more (basic, copymove, props, locks, http) with a user
-# name and password against the file-system store served with a users file; then real clients against the file-system
+# name and password against the file-system and PostgreSQL stores served with a users file. then real clients against the file-system
 # store (scripts/test-clients.sh): rclone (plain and ownCloud dialects), cadaver, and davfs2 where FUSE mounts work. Needs only the .NET SDK: curl, aria2c,
 # strace, rclone, cadaver, davfs2, a C compiler, neon's headers, PostgreSQL, Node.js and npm are installed from Debian's
 # packages when missing, tus-js-client from the npm registry (pinned by tests/tus-js-client/package-lock.json), and
@@ -458,6 +458,7 @@ for store in $stores; do
     run_litmus "$store"
 done
 run_litmus filesystem auth
+run_litmus postgres auth
 run_rclone
 run_cadaver
 run_davfs2

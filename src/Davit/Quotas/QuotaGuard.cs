@@ -33,6 +33,16 @@ internal static class QuotaGuard
         if (content.Session is { } session)
         {
             scope.Consumed(session);
+
+            // An upload that announced its length reserved that room when it started (or when it gave the length),
+            // and every write since was checked beside the reservation: its bytes fit. Checking them again here
+            // could refuse it because of an upload started later and not checked yet, which would then be refused
+            // too while this one's bytes still counted: two losers and no winner.
+            if (session.TotalLength is { } reserved && content.Length is { } length && length <= reserved
+                && UploadState.Of(session, UploadState.FormProtocol) is null)
+            {
+                return default;
+            }
         }
 
         if (scope.Admitted)
