@@ -128,7 +128,7 @@ public sealed class AccountsOnPostgresTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Rclone_And_Cadaver_Do_Their_Usual_Work_With_A_Password()
+    public async Task Rclone_Curl_And_Cadaver_Do_Their_Usual_Work_With_A_Password()
     {
         TestUsers.Write(usersFile, TestUsers.User("alice", "open sesame"), TestUsers.User("carol", "netrc-password"));
         await using var server = await StartAsync();
@@ -160,6 +160,29 @@ public sealed class AccountsOnPostgresTests : IAsyncLifetime
             var refused = await Conformance.Http.ExternalTool.RunAsync("rclone",
                 ["lsf", ":webdav:", "--webdav-url", server.BaseAddress.AbsoluteUri, "--webdav-user", "alice", "--webdav-pass", wrong, "--config", Path.Combine(temp, "rclone.conf")], timeout);
             Assert.NotEqual(0, refused.ExitCode);
+
+            // curl: up, listed, down, moved, deleted with -u; a wrong password gets 401 and writes nothing.
+            var local = Path.Combine(temp, "local.bin");
+            await File.WriteAllBytesAsync(local, big);
+            var url = server.BaseAddress.AbsoluteUri;
+            foreach (var args in new[]
+            {
+                new[] { "-T", local, url + "curl.bin" },
+                ["-X", "PROPFIND", "-H", "Depth: 1", "-o", Path.Combine(temp, "listing.xml"), url],
+                ["-o", Path.Combine(temp, "curl-down.bin"), url + "curl.bin"],
+                ["-X", "MOVE", "-H", $"Destination: {url}curl-moved.bin", url + "curl.bin"],
+            })
+            {
+                var (code, output) = await Conformance.Http.ExternalTool.RunAsync("curl", ["-sS", "-f", "-u", "alice:open sesame", .. args], timeout);
+                Assert.True(code == 0, $"curl {string.Join(' ', args)}: exit {code}: {output}");
+            }
+
+            Assert.Contains("/curl.bin", await File.ReadAllTextAsync(Path.Combine(temp, "listing.xml")), StringComparison.Ordinal);
+            Assert.Equal(big, await File.ReadAllBytesAsync(Path.Combine(temp, "curl-down.bin")));
+            Assert.Equal(big, await alice.GetByteArrayAsync("curl-moved.bin"));
+            var denied = await Conformance.Http.ExternalTool.RunAsync("curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-u", "alice:wrong", "-T", local, url + "x.bin"], timeout);
+            Assert.Equal("401", denied.Output.Trim());
+            Assert.Equal(HttpStatusCode.NotFound, (await alice.GetAsync("x.bin")).StatusCode);
 
             // cadaver, logging in from a .netrc: a whole session, checked through another user's eyes.
             var home = Path.Combine(temp, "home");
