@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Xml.Linq;
 using Davit.Server.Accounts;
@@ -43,26 +42,7 @@ public sealed class AccountsOnPostgresTests : IAsyncLifetime
         var token = locked.Headers.GetValues("Lock-Token").Single();
         var before = await SnapshotAsync(writer);
 
-        var form = new MultipartFormDataContent { { new ByteArrayContent("posted"u8.ToArray()), "file", "posted.txt" } };
-        var segment = new ByteArrayContent(new byte[10]);
-        segment.Headers.ContentRange = new ContentRangeHeaderValue(0, 9, 100);
-        var statuses = new Dictionary<string, HttpStatusCode>
-        {
-            ["PUT existing"] = (await reader.PutAsync("doc.txt", new StringContent("v2"))).StatusCode,
-            ["PUT new"] = (await reader.PutAsync("new.txt", new StringContent("new"))).StatusCode,
-            ["PUT segment"] = (await reader.PutAsync("big.bin", segment)).StatusCode,
-            ["POST form"] = (await reader.PostAsync("folder/", form)).StatusCode,
-            ["DELETE file"] = (await reader.DeleteAsync("doc.txt")).StatusCode,
-            ["DELETE folder"] = (await reader.DeleteAsync("folder/")).StatusCode,
-            ["MKCOL"] = (await reader.SendAsync("MKCOL", "newdir")).StatusCode,
-            ["COPY"] = (await reader.SendAsync("COPY", "doc.txt", null, ("Destination", "/copy.txt"))).StatusCode,
-            ["COPY over"] = (await reader.SendAsync("COPY", "doc.txt", null, ("Destination", "/folder/inner.txt"))).StatusCode,
-            ["MOVE"] = (await reader.SendAsync("MOVE", "doc.txt", null, ("Destination", "/moved.txt"))).StatusCode,
-            ["PROPPATCH"] = (await reader.SendAsync("PROPPATCH", "doc.txt", "<D:propertyupdate xmlns:D=\"DAV:\"><D:set><D:prop><x:n xmlns:x=\"urn:x\">1</x:n></D:prop></D:set></D:propertyupdate>")).StatusCode,
-            ["LOCK"] = (await reader.SendAsync("LOCK", "doc.txt", LockBody)).StatusCode,
-            ["LOCK new"] = (await reader.SendAsync("LOCK", "locked-new.txt", LockBody)).StatusCode,
-            ["UNLOCK"] = (await reader.SendAsync("UNLOCK", "folder/inner.txt", null, ("Lock-Token", token))).StatusCode,
-        };
+        var statuses = await TestUsers.TryEveryWriteAsync(reader, token);
 
         Assert.All(statuses, s => Assert.True(s.Value == HttpStatusCode.Forbidden, $"{s.Key}: {s.Value}"));
         Assert.Equal(before, await SnapshotAsync(writer));

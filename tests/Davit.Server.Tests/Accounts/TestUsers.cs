@@ -46,6 +46,36 @@ internal static class TestUsers
         return await client.SendAsync(request);
     }
 
+    /// <summary>
+    /// Every kind of write a client can send, against a tree holding <c>doc.txt</c> and <c>folder/inner.txt</c> (the
+    /// latter locked with <paramref name="lockToken"/> by someone else): the status of each, by name.
+    /// </summary>
+    public static async Task<Dictionary<string, System.Net.HttpStatusCode>> TryEveryWriteAsync(HttpClient client, string lockToken)
+    {
+        const string lockBody = "<D:lockinfo xmlns:D=\"DAV:\"><D:lockscope><D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype></D:lockinfo>";
+        var form = new MultipartFormDataContent { { new ByteArrayContent("posted"u8.ToArray()), "file", "posted.txt" } };
+        var segment = new ByteArrayContent(new byte[10]);
+        segment.Headers.ContentRange = new ContentRangeHeaderValue(0, 9, 100);
+        return new Dictionary<string, System.Net.HttpStatusCode>
+        {
+            ["PUT existing"] = (await client.PutAsync("doc.txt", new StringContent("v2"))).StatusCode,
+            ["PUT new"] = (await client.PutAsync("new.txt", new StringContent("new"))).StatusCode,
+            ["PUT segment"] = (await client.PutAsync("big.bin", segment)).StatusCode,
+            ["POST form"] = (await client.PostAsync("folder/", form)).StatusCode,
+            ["DELETE file"] = (await client.DeleteAsync("doc.txt")).StatusCode,
+            ["DELETE folder"] = (await client.DeleteAsync("folder/")).StatusCode,
+            ["MKCOL"] = (await client.SendAsync("MKCOL", "newdir")).StatusCode,
+            ["COPY"] = (await client.SendAsync("COPY", "doc.txt", null, ("Destination", "/copy.txt"))).StatusCode,
+            ["COPY over"] = (await client.SendAsync("COPY", "doc.txt", null, ("Destination", "/folder/inner.txt"))).StatusCode,
+            ["MOVE"] = (await client.SendAsync("MOVE", "doc.txt", null, ("Destination", "/moved.txt"))).StatusCode,
+            ["PROPPATCH"] = (await client.SendAsync("PROPPATCH", "doc.txt", "<D:propertyupdate xmlns:D=\"DAV:\"><D:set><D:prop><x:n xmlns:x=\"urn:x\">1</x:n></D:prop></D:set></D:propertyupdate>")).StatusCode,
+            ["LOCK"] = (await client.SendAsync("LOCK", "doc.txt", lockBody)).StatusCode,
+            ["LOCK new"] = (await client.SendAsync("LOCK", "locked-new.txt", lockBody)).StatusCode,
+            ["UNLOCK"] = (await client.SendAsync("UNLOCK", "folder/inner.txt", null, ("Lock-Token", lockToken))).StatusCode,
+            ["CANCELUPLOAD"] = (await client.SendAsync("CANCELUPLOAD", "doc.txt")).StatusCode,
+        };
+    }
+
     /// <summary>Sends a request line and headers exactly as written (HttpClient would normalise "..", "%2e" and
     /// friends away) and returns the status code, or -1 when the server closed without answering.</summary>
     public static async Task<int> SendRawAsync(int port, string head, byte[]? body = null)
