@@ -226,8 +226,7 @@ internal sealed class FsFolder : FsItem, IFolder, IModificationTime, IMoveTarget
             }
             else
             {
-                StagedFile.CopyFile(item.RealPath, prepared);
-                Store.Committer.StampNew(prepared);
+                StagedFile.CopyFile(item.RealPath, prepared, Store.Committer);
             }
         }
         catch (Exception ex) when (IoErrors.HasOutcome(ex))

@@ -37,14 +37,19 @@ internal sealed class StagedFile : IDisposable
     public void CopyFrom(string source) => CopyFile(source, FullPath);
 
     /// <summary>Copies the file <paramref name="source"/> to the new file <paramref name="target"/> and flushes it.</summary>
+    /// <param name="source">The file copied.</param>
+    /// <param name="target">The new file.</param>
+    /// <param name="committer">When given, stamps the copy with the time of a new file before the flush, so the
+    /// flush covers the time too (and with it the copy's entity tag).</param>
     /// <exception cref="Storage.StoreException"><see cref="Storage.StoreError.InsufficientStorage"/> when the disk is full.</exception>
-    public static void CopyFile(string source, string target)
+    public static void CopyFile(string source, string target, ContentCommitter? committer = null)
     {
         try
         {
             // File.Copy lets the kernel copy (copy_file_range, reflinks) without the bytes passing through here.
             File.Copy(source, target);
             using var output = new FileStream(target, FileMode.Open, FileAccess.Write, FileShare.None, 1);
+            committer?.StampNew(output.SafeFileHandle);
             FlushToDisk(output);
         }
         catch (IOException ex) when (IoErrors.IsOutOfSpace(ex))
@@ -59,8 +64,7 @@ internal sealed class StagedFile : IDisposable
     {
         if (Disk.DeepEntries.Fits(target))
         {
-            CopyFile(source, target);
-            committer.StampNew(target);
+            CopyFile(source, target, committer);
             return;
         }
 

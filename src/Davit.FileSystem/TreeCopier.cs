@@ -16,9 +16,15 @@ namespace Davit.FileSystem;
 /// operating system takes is refused (414), even though the staging folder could hold it.</param>
 internal sealed class TreeCopier(FileSystemStore store, TreeErrors errors, DavPath destination, string preparedRoot, string finalRoot)
 {
-    /// <summary>Copies the members of <paramref name="source"/> into the real folder <paramref name="target"/>.</summary>
+    /// <summary>
+    /// Copies the members of <paramref name="source"/> into the real folder <paramref name="target"/>, then flushes
+    /// <paramref name="target"/> and every folder created under it, so that once the caller renames the prepared
+    /// folder into place (and flushes the folder holding it) no name in the copy can be lost to a power cut. Files are
+    /// flushed as they are copied.
+    /// </summary>
     public void CopyMembers(FsFolder source, string target, CancellationToken cancellationToken)
     {
+        var created = new List<string> { target };
         var finalBytes = System.Text.Encoding.UTF8.GetByteCount(finalRoot);
         var preparedLength = preparedRoot.Length;
         var pending = new Stack<(FsFolder Source, string Target, DavPath Destination, Ancestor Chain)>();
@@ -48,6 +54,7 @@ internal sealed class TreeCopier(FileSystemStore store, TreeErrors errors, DavPa
                         // The staging folder's path is longer than the destination's: a tree that fits there may not
                         // fit here in one system call.
                         Disk.DeepEntries.CreateFolder(memberTarget);
+                        created.Add(memberTarget);
                         pending.Push((folder, memberTarget, memberDestination, new Ancestor(folder.RealPath, level.Chain)));
                     }
                     else
@@ -61,6 +68,14 @@ internal sealed class TreeCopier(FileSystemStore store, TreeErrors errors, DavPa
                     errors.Add(memberDestination, IoErrors.ErrorFor(ex), ex.Message);
                 }
             }
+        }
+
+        // Deepest first, after every entry exists: on a journalling file system the first flush commits the entries
+        // of the whole tree, and the rest find nothing left to write. A failure fails the whole copy (the caller
+        // removes the prepared folder), as an unflushed copy must not be published.
+        for (var i = created.Count - 1; i >= 0; i--)
+        {
+            Disk.DeepEntries.FlushFolder(created[i]);
         }
     }
 

@@ -7,7 +7,7 @@ namespace Davit.Server.Tests;
 /// <summary>
 /// A power cut cannot be produced on demand, so this checks what makes a write survive one, in the system calls the
 /// real server makes (traced with strace): the new bytes are flushed before the rename that publishes them, and the
-/// folder that holds the new name is flushed after it, for PUT, MKCOL and MOVE on the file-system store.
+/// folder that holds the new name is flushed after it, for PUT, MKCOL, MOVE and COPY on the file-system store.
 /// </summary>
 public sealed partial class DirectoryFlushTraceTests
 {
@@ -48,6 +48,50 @@ public sealed partial class DirectoryFlushTraceTests
         Assert.Equal(Path.Combine(root, "d", "b.txt"), calls[moved].Paths[1]);
         Assert.True(FlushedAfter(calls, moved, Path.Combine(root, "d")), "d was not flushed after b.txt was moved into it");
         Assert.True(FlushedAfter(calls, moved, root), "the root folder was not flushed after a.txt was moved out of it");
+    }
+
+    [Fact]
+    public async Task Copy_Flushes_Every_Folder_And_File_Of_The_Copy_Before_Publishing_It()
+    {
+        RequireStrace();
+        using var folder = new TempFolder();
+        var root = folder.Combine("root");
+        var trace = folder.Combine("trace.txt");
+        string[] strace = ["strace", "-f", "-qq", "-o", trace, "-e", "trace=openat,rename,renameat,renameat2,mkdir,mkdirat,fsync,fdatasync"];
+
+        await using (var server = await ServerProcess.StartWrappedAsync(strace, "--root", root))
+        {
+            using var client = server.CreateClient();
+            foreach (var made in new[] { "d", "d/e", "d/e/f" })
+            {
+                Assert.Equal(HttpStatusCode.Created, (await client.SendAsync(new HttpRequestMessage(new HttpMethod("MKCOL"), made))).StatusCode);
+            }
+
+            Assert.Equal(HttpStatusCode.Created, (await client.PutAsync("d/e/f/x.txt", new StringContent("deep"))).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await client.PutAsync("d/y.txt", new StringContent("top"))).StatusCode);
+            var copy = new HttpRequestMessage(new HttpMethod("COPY"), "d/");
+            copy.Headers.Add("Destination", new Uri(server.BaseAddress, "c/").ToString());
+            Assert.Equal(HttpStatusCode.Created, (await client.SendAsync(copy)).StatusCode);
+            Assert.Equal("deep", await client.GetStringAsync("c/e/f/x.txt"));
+            Assert.Equal("top", await client.GetStringAsync("c/y.txt"));
+        }
+
+        var calls = Parse(File.ReadAllLines(trace));
+
+        // The copy is prepared elsewhere and published by one rename to c; everything in it is flushed before that.
+        var publish = Index(calls, c => c.Name.StartsWith("rename", StringComparison.Ordinal) && c.Paths.Count == 2 && c.Paths[1] == Path.Combine(root, "c"), "the rename publishing c");
+        var prepared = calls[publish].Paths[0];
+        foreach (var inside in new[] { prepared, Path.Combine(prepared, "e"), Path.Combine(prepared, "e", "f") })
+        {
+            Assert.True(FlushedBefore(calls, publish, inside), $"the folder {inside} was not flushed before the copy was published");
+        }
+
+        foreach (var file in new[] { Path.Combine(prepared, "y.txt"), Path.Combine(prepared, "e", "f", "x.txt") })
+        {
+            Assert.True(FlushedBefore(calls, publish, file), $"the file {file} was not flushed before the copy was published");
+        }
+
+        Assert.True(FlushedAfter(calls, publish, root), "the root folder was not flushed after c was renamed into it");
     }
 
     private sealed record Call(int Thread, string Name, string Arguments, List<string> Paths, string Result)

@@ -19,6 +19,7 @@ internal static partial class DeepEntries
     private const int OExcl = 0x80;
     private const int OCloexec = 0x80000;
     private const int Eintr = 4;
+    private const int Einval = 22; // a file system that cannot flush folders, accepted as DirectoryFlush does
 
     // O_DIRECTORY and O_NOFOLLOW differ between x64 and Arm64 Linux.
     private static readonly int ODirectory = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x4000 : 0x10000;
@@ -75,6 +76,32 @@ internal static partial class DeepEntries
         }
 
         return new FileStream(new SafeFileHandle(descriptor, ownsHandle: true), FileAccess.Write, 1);
+    }
+
+    /// <summary>
+    /// Flushes the entries of the folder <paramref name="path"/> to the disk (as <see cref="DirectoryFlush.Flush"/>),
+    /// at a path of any length.
+    /// </summary>
+    public static void FlushFolder(string path)
+    {
+        if (Fits(path) || !Supported)
+        {
+            DirectoryFlush.Flush(path);
+            return;
+        }
+
+        using var folder = OpenFolder(path);
+        int result;
+        do
+        {
+            result = Fsync(folder);
+        }
+        while (result != 0 && Marshal.GetLastPInvokeError() == Eintr);
+
+        if (result != 0 && Marshal.GetLastPInvokeError() != Einval)
+        {
+            throw Failure("fsync", path);
+        }
     }
 
     // Opens the folder at an absolute path of any length, a piece at a time, each piece short enough for one call.
@@ -144,6 +171,9 @@ internal static partial class DeepEntries
 
     [LibraryImport("libc", EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int OpenAt(SafeFileHandle directory, string path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int Fsync(SafeFileHandle descriptor);
 
     [LibraryImport("libc", EntryPoint = "mkdirat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int MakeFolderAt(SafeFileHandle directory, string path, int mode);
