@@ -1,5 +1,5 @@
 # Real WebDAV clients against a real server (issue 12), sourced by scripts/test.sh, which provides out, server_dll,
-# server_pid, stop_server, stopped_code, server_start_timeout, say, problem, passed and failed. Each function starts
+# server_pid, start_server, server_url, stop_server, stopped_code, server_start_timeout, say, problem, passed and failed. Each function starts
 # its own server (file-system store, 127.0.0.1, a port of the OS's choice), runs its client, stops the server, and
 # counts every check as one test.
 #
@@ -8,7 +8,7 @@
 #            server_dll=$repo/src/Davit.Server/bin/Release/net10.0/Davit.Server.dll; server_start_timeout=60
 #            server_stop_timeout=10; server_pid=""; stopped_code=0
 #            say() { printf "==> %s\n" "$*"; }; problem() { problems+=("$*"); printf "FAILED: %s\n" "$*"; }
-#            eval "$(sed -n "/^stop_server()/,/^}/p" scripts/test.sh)"; source scripts/test-clients.sh
+#            eval "$(sed -n "/^stop_server()/,/^}/p;/^start_server()/,/^}/p" scripts/test.sh)"; source scripts/test-clients.sh
 #            trap stop_server EXIT; run_rclone; echo "passed=$passed failed=$failed"'
 
 client_url=""
@@ -17,26 +17,9 @@ client_timeout=120
 # Starts the server on the file-system store rooted at $1/root, logging into $1. Sets client_url; returns 1 (with
 # the failure counted) when it does not come up.
 start_client_server() {
-    local dir=$1 label=$2 port="" waited=0
-    mkdir -p "$dir/root"
-    dotnet "$server_dll" --store filesystem --root "$dir/root" --urls "http://127.0.0.1:0" \
-        --log-file "$dir/server.log" >"$dir/server.out" 2>&1 </dev/null &
-    server_pid=$!
-    while ((waited < server_start_timeout * 10)); do
-        port=$(grep -oE 'Now listening on: http://127\.0\.0\.1:[0-9]+' "$dir/server.out" | head -n1 | sed -E 's/.*://' || true)
-        [[ -n $port ]] && break
-        kill -0 "$server_pid" 2>/dev/null || break
-        sleep 0.1
-        waited=$((waited + 1))
-    done
-    if [[ -z $port ]]; then
-        cat "$dir/server.out" >&2
-        stop_server
-        problem "$label: the server did not start (exit code $stopped_code; see $dir/server.out)"
-        failed=$((failed + 1))
-        return 1
-    fi
-    client_url="http://127.0.0.1:$port/"
+    mkdir -p "$1/root"
+    start_server "$1" "$2" --store filesystem --root "$1/root" || return 1
+    client_url=$server_url
     printf 'server on %s (pid %s)\n' "$client_url" "$server_pid"
 }
 

@@ -75,6 +75,33 @@ stop_server() {
     server_pid=""
 }
 
+# Starts the built server with the arguments after the first two, on 127.0.0.1 and a port the OS picks, writing
+# server.out and server.log into the folder $1, and waits until it prints the port ("Now listening on:
+# http://127.0.0.1:NNNN"). Sets server_pid and server_url. When it does not come up, counts one failure labelled $2
+# and returns 1. Runs in the main shell, as stop_server does.
+server_url=""
+start_server() {
+    local dir=$1 label=$2 port="" waited=0
+    shift 2
+    dotnet "$server_dll" "$@" --urls "http://127.0.0.1:0" --log-file "$dir/server.log" >"$dir/server.out" 2>&1 </dev/null &
+    server_pid=$!
+    while ((waited < server_start_timeout * 10)); do
+        port=$(grep -oE 'Now listening on: http://127\.0\.0\.1:[0-9]+' "$dir/server.out" | head -n1 | sed -E 's/.*://' || true)
+        [[ -n $port ]] && break
+        kill -0 "$server_pid" 2>/dev/null || break
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    if [[ -z $port ]]; then
+        cat "$dir/server.out" >&2
+        stop_server
+        problem "$label: the server did not start (exit code $stopped_code; see $dir/server.out)"
+        failed=$((failed + 1))
+        return 1
+    fi
+    server_url="http://127.0.0.1:$port/"
+}
+
 # --- PostgreSQL ----------------------------------------------------------------------------------------------------
 # A private cluster for the PostgreSQL store: its own folder and socket, no TCP. A throwaway: nothing here tests
 # PostgreSQL's own durability, so it does not wait for the disk.
@@ -302,7 +329,7 @@ run_dotnet_tests() {
 # stops it, and counts the results (each litmus test, lockbomb and the mixed load as one test each). With "auth" as the second argument, the server gets a users file made
 # by its own users command, litmus logs in with a user name and password, and lockbomb (which sends none) is skipped.
 run_litmus() {
-    local store=$1 auth=${2:-} label=$1 dir port="" waited=0 suites=$litmus_suites
+    local store=$1 auth=${2:-} label=$1 dir suites=$litmus_suites
     local server_args=() credentials=()
     [[ -n $auth ]] && label="$store+auth" && suites=$litmus_auth_suites
     dir="$out/litmus-$label"
@@ -326,27 +353,9 @@ run_litmus() {
         server_args+=(--connection-string "$(create_database "litmus_${label//[^a-z]/_}")")
     fi
 
-    dotnet "$server_dll" --store "$store" --root "$dir/root" --urls "http://127.0.0.1:0" "${server_args[@]}" \
-        --log-file "$dir/server.log" >"$dir/server.out" 2>&1 </dev/null &
-    server_pid=$!
+    start_server "$dir" "litmus ($label)" --store "$store" --root "$dir/root" "${server_args[@]}" || return 0
 
-    # The port is the OS's choice; the server prints it ("Now listening on: http://127.0.0.1:NNNN").
-    while ((waited < server_start_timeout * 10)); do
-        port=$(grep -oE 'Now listening on: http://127\.0\.0\.1:[0-9]+' "$dir/server.out" | head -n1 | sed -E 's/.*://' || true)
-        [[ -n $port ]] && break
-        kill -0 "$server_pid" 2>/dev/null || break
-        sleep 0.1
-        waited=$((waited + 1))
-    done
-    if [[ -z $port ]]; then
-        cat "$dir/server.out" >&2
-        stop_server
-        problem "litmus ($label): the server did not start (exit code $stopped_code; see $dir/server.out)"
-        failed=$((failed + 1))
-        return 0
-    fi
-
-    local url="http://127.0.0.1:$port/" anonymous
+    local url=$server_url anonymous
     anonymous=$(curl -s -o /dev/null -m 10 -X OPTIONS -w '%{http_code}' "$url" || true)
     printf 'server on %s (pid %s); OPTIONS / answered %s\n' "$url" "$server_pid" "$anonymous"
     # With a users file, the server must refuse a request without credentials, or the run proves nothing.
