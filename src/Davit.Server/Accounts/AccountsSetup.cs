@@ -64,11 +64,11 @@ internal static class AccountsSetup
     private static bool IsAllowedPreflight(HttpRequest request, DavOptions dav)
     {
         if (!HttpMethods.IsOptions(request.Method) || request.Headers.AccessControlRequestMethod.Count == 0
-            || request.Headers.Authorization.Count > 0 || request.Headers.Origin.ToString() is not { Length: > 0 } origin)
+            || request.Headers.Authorization.Count > 0)
         {
             return false;
         }
 
-        return dav.CorsOrigins.Any(o => o == "*" || string.Equals(o, origin, StringComparison.OrdinalIgnoreCase));
+        return dav.AllowsCorsOrigin(request.Headers.Origin.ToString());
     }
 }

@@ -92,6 +92,14 @@ public sealed class DavOptions
     /// </summary>
     public IList<string> CorsOrigins { get; set; } = [];
 
+    /// <summary>
+    /// Whether a page from <paramref name="origin"/> (the request's <c>Origin</c> header) may make cross-origin
+    /// requests: it, or <c>*</c>, is in <see cref="CorsOrigins"/>. For hosts that put authentication in front of the
+    /// engine and must let the preflights of these origins (which never carry credentials) through.
+    /// </summary>
+    public bool AllowsCorsOrigin(string? origin) =>
+        !string.IsNullOrEmpty(origin) && CorsOrigins.Any(o => o == "*" || string.Equals(o, origin, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>How long a browser may cache the answer to a CORS preflight. Default 1 day.</summary>
     public TimeSpan CorsMaxAge { get; set; } = TimeSpan.FromDays(1);
 

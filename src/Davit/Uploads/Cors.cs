@@ -61,16 +61,12 @@ internal static class Cors
     private static string? AllowOrigin(DavOptions options, HttpRequest request)
     {
         var origin = request.Headers.Origin.ToString();
-        if (options.CorsOrigins.Count == 0 || origin.Length == 0)
+        if (!options.AllowsCorsOrigin(origin))
         {
             return null;
         }
 
-        if (options.CorsOrigins.Any(o => string.Equals(o, origin, StringComparison.OrdinalIgnoreCase)))
-        {
-            return origin;
-        }
-
-        return options.CorsOrigins.Contains("*") ? "*" : null;
+        // A listed origin is echoed (and may send credentials); one allowed only by "*" gets "*".
+        return options.CorsOrigins.Any(o => string.Equals(o, origin, StringComparison.OrdinalIgnoreCase)) ? origin : "*";
     }
 }
