@@ -18,9 +18,7 @@ public sealed partial class DirectoryFlushTraceTests
         using var folder = new TempFolder();
         var root = folder.Combine("root");
         var trace = folder.Combine("trace.txt");
-        string[] strace = ["strace", "-f", "-qq", "-o", trace, "-e", "trace=openat,rename,renameat,renameat2,mkdir,mkdirat,fsync,fdatasync"];
-
-        await using (var server = await ServerProcess.StartWrappedAsync(strace, "--root", root))
+        await using (var server = await ServerProcess.StartWrappedAsync(Strace(trace), "--root", root))
         {
             using var client = server.CreateClient();
             Assert.Equal(HttpStatusCode.Created, (await client.PutAsync("a.txt", new StringContent("hello"))).StatusCode);
@@ -57,9 +55,7 @@ public sealed partial class DirectoryFlushTraceTests
         using var folder = new TempFolder();
         var root = folder.Combine("root");
         var trace = folder.Combine("trace.txt");
-        string[] strace = ["strace", "-f", "-qq", "-o", trace, "-e", "trace=openat,rename,renameat,renameat2,mkdir,mkdirat,fsync,fdatasync"];
-
-        await using (var server = await ServerProcess.StartWrappedAsync(strace, "--root", root))
+        await using (var server = await ServerProcess.StartWrappedAsync(Strace(trace), "--root", root))
         {
             using var client = server.CreateClient();
             foreach (var made in new[] { "d", "d/e", "d/e/f" })
@@ -98,6 +94,10 @@ public sealed partial class DirectoryFlushTraceTests
     {
         public bool IsFlushOf(string descriptor) => Name is "fsync" or "fdatasync" && Arguments.Trim() == descriptor && Result == "0";
     }
+
+    // The calls that create, rename and flush entries, from every thread, into the file trace.
+    private static string[] Strace(string trace) =>
+        ["strace", "-f", "-qq", "-o", trace, "-e", "trace=openat,rename,renameat,renameat2,mkdir,mkdirat,fsync,fdatasync"];
 
     private static void RequireStrace()
     {
