@@ -7,7 +7,8 @@ namespace Davit.Server.Tests;
 /// <summary>
 /// A power cut cannot be produced on demand, so this checks what makes a write survive one, in the system calls the
 /// real server makes (traced with strace): the new bytes are flushed before the rename that publishes them, and the
-/// folder that holds the new name is flushed after it, for PUT, MKCOL and MOVE on the file-system store.
+/// folder that holds the new name is flushed after it, for PUT, MKCOL and MOVE on the file-system store; a PUT's
+/// metadata log is flushed after its rename too.
 /// </summary>
 public sealed partial class DirectoryFlushTraceTests
 {
@@ -38,6 +39,11 @@ public sealed partial class DirectoryFlushTraceTests
         var staged = calls[put].Paths[0];
         Assert.True(FlushedBefore(calls, put, staged), $"{staged} was not flushed before it was renamed to a.txt");
         Assert.True(FlushedAfter(calls, put, root), "the root folder was not flushed after a.txt was renamed into it");
+
+        // Its metadata (the content's hashes) is committed without waiting for the disk, then the database's log is
+        // flushed before the answer, shared with the writers that committed meanwhile.
+        var log = Path.Combine(root, ".davit", "davit.db-wal");
+        Assert.True(FlushedAfter(calls, put, log), "the metadata log was not flushed after a.txt was renamed");
 
         // MKCOL: the folder holding the new one is flushed.
         var mkcol = Index(calls, c => c.Name.StartsWith("mkdir", StringComparison.Ordinal) && c.Paths.Contains(Path.Combine(root, "d")), "mkdir of d");
