@@ -19,7 +19,7 @@ public sealed partial class DirectoryFlushTraceTests
         using var folder = new TempFolder();
         var root = folder.Combine("root");
         var trace = folder.Combine("trace.txt");
-        string[] strace = ["strace", "-f", "-qq", "-o", trace, "-e", "trace=openat,rename,renameat,renameat2,mkdir,mkdirat,fsync,fdatasync"];
+        string[] strace = ["strace", "-f", "-qq", "-o", trace, "-e", "trace=openat,rename,renameat,renameat2,mkdir,mkdirat,fsync,fdatasync,sendto,sendmsg,write,writev"];
 
         await using (var server = await ServerProcess.StartWrappedAsync(strace, "--root", root))
         {
@@ -43,7 +43,10 @@ public sealed partial class DirectoryFlushTraceTests
         // Its metadata (the content's hashes) is committed without waiting for the disk, then the database's log is
         // flushed before the answer, shared with the writers that committed meanwhile.
         var log = Path.Combine(root, ".davit", "davit.db-wal");
-        Assert.True(FlushedAfter(calls, put, log), "the metadata log was not flushed after a.txt was renamed");
+        var answered = Index(calls, c => c.Name is "sendto" or "sendmsg" or "write" or "writev" && c.Arguments.Contains("HTTP/1.1 201", StringComparison.Ordinal), "the answer to the PUT");
+        Assert.True(answered > put, "the PUT was answered before a.txt was renamed");
+        Assert.True(FlushedBetween(calls, put, answered, log), "the metadata log was not flushed between the rename of a.txt and the answer");
+        Assert.True(FlushedBetween(calls, put, answered, root), "the root folder was not flushed between the rename of a.txt and the answer");
 
         // MKCOL: the folder holding the new one is flushed.
         var mkcol = Index(calls, c => c.Name.StartsWith("mkdir", StringComparison.Ordinal) && c.Paths.Contains(Path.Combine(root, "d")), "mkdir of d");
@@ -128,6 +131,15 @@ public sealed partial class DirectoryFlushTraceTests
         var later = calls.Skip(at + 1).Where(c => c.Thread == thread).ToList();
         var opens = later.Select((c, i) => (c, i)).Where(x => x.c.Name == "openat" && x.c.Paths.Contains(folder) && int.TryParse(x.c.Result, out _));
         return opens.Any(open => later.Skip(open.i + 1).Any(c => c.IsFlushOf(open.c.Result)));
+    }
+
+    /// <summary>On any thread, between calls[from] and calls[to]: the file or folder opened, then that descriptor
+    /// flushed (group commit: the flush may be another writer's).</summary>
+    private static bool FlushedBetween(List<Call> calls, int from, int to, string path)
+    {
+        var between = calls.Skip(from + 1).Take(to - from - 1).ToList();
+        var opens = between.Select((c, i) => (c, i)).Where(x => x.c.Name == "openat" && x.c.Paths.Contains(path) && int.TryParse(x.c.Result, out _));
+        return opens.Any(open => between.Skip(open.i + 1).Any(c => c.IsFlushOf(open.c.Result)));
     }
 
     /// <summary>Before calls[at]: the file opened for writing, and that descriptor flushed.</summary>
