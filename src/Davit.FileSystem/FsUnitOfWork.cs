@@ -26,6 +26,7 @@ internal sealed class FsUnitOfWork : IUnitOfWork, IMetadata, ILockStore, IUpload
     private readonly LockRepository locks;
     private readonly List<string> foldersToFlush = [];
     private readonly long changesAtStart;
+    private long selfCheckingChanges;
     private bool committed;
 
     private readonly UndoJournal.Writer journal;
@@ -61,10 +62,11 @@ internal sealed class FsUnitOfWork : IUnitOfWork, IMetadata, ILockStore, IUpload
 
     /// <summary>
     /// Asks for <paramref name="folder"/>, which just got a new name (created or renamed in), to be flushed before the
-    /// write is answered. When the unit of work journaled no rename and changed no row, nothing in the metadata depends
-    /// on the new name, so the flush waits until the write lock is released and is shared with the writers that
-    /// renamed into the same folder meanwhile (<see cref="Disk.FolderFlushes"/>); otherwise it is made before the
-    /// commit, as a journaled rename must be durable before the commit that makes it final.
+    /// write is answered. When the unit of work journaled no rename and changed no row other than self-checking ones
+    /// (<see cref="WriteSelfCheckingAsync"/>), nothing in the metadata depends on the new name, so the flush waits
+    /// until the write lock is released and is shared with the writers that renamed into the same folder meanwhile
+    /// (<see cref="Disk.FolderFlushes"/>); otherwise it is made before the commit, as a journaled rename must be
+    /// durable before the commit that makes it final.
     /// </summary>
     public void FlushOnCommit(string folder)
     {
@@ -74,6 +76,19 @@ internal sealed class FsUnitOfWork : IUnitOfWork, IMetadata, ILockStore, IUpload
         }
     }
 
+    /// <summary>
+    /// Runs statements that write only rows which check themselves against the file they describe (hashes, recorded
+    /// with the entity tag of their content and never read for another): such a row may become durable before or
+    /// after the new name, so it does not keep the folder flush inside the write lock.
+    /// </summary>
+    public async ValueTask<T> WriteSelfCheckingAsync<T>(Func<SqliteConnection, SqliteTransaction, ValueTask<T>> work, CancellationToken cancellationToken)
+    {
+        var before = TotalChanges(writer);
+        var result = await WriteAsync(work, cancellationToken);
+        selfCheckingChanges += TotalChanges(writer) - before;
+        return result;
+    }
+
     /// <summary>Registers how to undo a file-system change just made, should the unit of work be rolled back.</summary>
     public void OnRollback(Action action) => undo.Add(action);
 
@@ -81,9 +96,15 @@ internal sealed class FsUnitOfWork : IUnitOfWork, IMetadata, ILockStore, IUpload
     /// clean-up at the next start).</summary>
     public void OnCommit(Action action) => afterCommit.Add(action);
 
+    /// <summary>
+    /// Commits. A unit of work that journaled renames waits for its commit to be durable before its journal goes,
+    /// holding the write lock. Any other one commits without waiting for the disk, releases the lock, then waits for
+    /// the folder flushes it deferred and for the database's log to be flushed, both shared with the writers that
+    /// committed meanwhile: the write is answered only once both are durable.
+    /// </summary>
     public async ValueTask CommitAsync(CancellationToken cancellationToken)
     {
-        var flushLater = foldersToFlush.Count > 0 && !journal.IsUsed && TotalChanges(writer) == changesAtStart;
+        var flushLater = foldersToFlush.Count > 0 && !journal.IsUsed && TotalChanges(writer) - selfCheckingChanges == changesAtStart;
         if (!flushLater)
         {
             await FlushFoldersAsync();
@@ -96,21 +117,32 @@ internal sealed class FsUnitOfWork : IUnitOfWork, IMetadata, ILockStore, IUpload
                 journal.RecordCommit(connection, transaction);
                 return ValueTask.FromResult(true);
             }, writer.Connection, writer.Transaction);
+
+            // The commit must be durable before the journal that would undo it is deleted.
+            await writer.CommitAsync(cancellationToken);
+            committed = true;
+            _ = Best(journal.Delete);
+            RunAfterCommit();
+            return;
         }
 
-        await writer.CommitAsync(cancellationToken);
+        await writer.CommitUnsyncedAsync(cancellationToken);
         committed = true;
-        _ = Best(journal.Delete);
+
+        // The change is visible from here on: a flush that fails now answers 500, and the change stays.
+        await writer.DisposeAsync();
+        await FlushFoldersAsync();
+        await store.Database.SyncAsync();
+
+        // Tidying (a replaced file's trash, an upload's bytes) only once the commit that made it redundant is durable.
+        RunAfterCommit();
+    }
+
+    private void RunAfterCommit()
+    {
         foreach (var action in afterCommit)
         {
             _ = Best(action);
-        }
-
-        if (flushLater)
-        {
-            // The change is visible from here on: a flush that fails now answers 500, and the change stays.
-            await writer.DisposeAsync();
-            await FlushFoldersAsync();
         }
     }
 
@@ -124,13 +156,8 @@ internal sealed class FsUnitOfWork : IUnitOfWork, IMetadata, ILockStore, IUpload
         foldersToFlush.Clear();
     }
 
-    private static long TotalChanges(MetadataDatabase.Writer writer)
-    {
-        using var command = writer.Connection.CreateCommand();
-        command.Transaction = writer.Transaction;
-        command.CommandText = "SELECT total_changes();";
-        return (long)command.ExecuteScalar()!;
-    }
+    // The C call: no statement to prepare.
+    private static long TotalChanges(MetadataDatabase.Writer writer) => SQLitePCL.raw.sqlite3_total_changes(writer.Connection.Handle);
 
     /// <summary>
     /// For tests: ends as a killed process would, between its file changes and its commit. The database rolls back

@@ -28,8 +28,10 @@ internal static class HashRepository
     public static ValueTask RetagAsync(IMetadata database, DavPath path, string from, string to, CancellationToken cancellationToken) =>
         ExecuteAsync(database, "UPDATE hashes SET etag = $to WHERE path = $p AND etag = $e;", path, from, null, cancellationToken, to);
 
-    private static async ValueTask ExecuteAsync(IMetadata database, string sql, DavPath path, string etag, ContentHashes? hashes, CancellationToken cancellationToken, string? to = null) =>
-        await database.WriteAsync(async (connection, transaction) =>
+    // Rows are self-checking (never read for another entity tag), so they do not order the unit of work's flushes.
+    private static async ValueTask ExecuteAsync(IMetadata database, string sql, DavPath path, string etag, ContentHashes? hashes, CancellationToken cancellationToken, string? to = null)
+    {
+        Func<Microsoft.Data.Sqlite.SqliteConnection, Microsoft.Data.Sqlite.SqliteTransaction, ValueTask<int>> work = async (connection, transaction) =>
         {
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
@@ -48,5 +50,9 @@ internal static class HashRepository
             }
 
             return await command.ExecuteNonQueryAsync(cancellationToken);
-        }, cancellationToken);
+        };
+        _ = database is FsUnitOfWork unit
+            ? await unit.WriteSelfCheckingAsync(work, cancellationToken)
+            : await database.WriteAsync(work, cancellationToken);
+    }
 }

@@ -102,10 +102,14 @@ internal sealed class MetadataDatabase : IMetadata, IDisposable
 
     private readonly string connectionString;
     private readonly SemaphoreSlim writeGate = new(1, 1);
+    private readonly string path;
+    private readonly Disk.FolderFlushes logFlushes;
 
     public MetadataDatabase(string path)
     {
         _ = NativeLibrary.Value;
+        this.path = path;
+        logFlushes = new Disk.FolderFlushes(FlushLog);
         connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -147,10 +151,48 @@ internal sealed class MetadataDatabase : IMetadata, IDisposable
     /// </summary>
     public async ValueTask<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, ValueTask<T>> work, CancellationToken cancellationToken)
     {
-        await using var writer = await BeginWriteAsync(cancellationToken);
-        var result = await RunAsync(work, writer.Connection, writer.Transaction);
-        await writer.CommitAsync(cancellationToken);
+        T result;
+        await using (var writer = await BeginWriteAsync(cancellationToken))
+        {
+            result = await RunAsync(work, writer.Connection, writer.Transaction);
+            await writer.CommitUnsyncedAsync(cancellationToken);
+        }
+
+        await SyncAsync();
         return result;
+    }
+
+    /// <summary>
+    /// Returns once every transaction committed before this call is on stable storage. Callers that committed
+    /// with <see cref="Writer.CommitUnsyncedAsync"/> call it after releasing the write lock: writers that committed
+    /// meanwhile share one fsync of the log (<see cref="Disk.FolderFlushes"/>), where SQLite's own synchronous commit
+    /// would make each of them wait for one while holding the lock.
+    /// </summary>
+    /// <remarks>
+    /// Connections run with <c>synchronous = NORMAL</c>: a commit appends its frames to the write-ahead log without
+    /// an fsync, and SQLite still syncs the log before a checkpoint copies it into the database, so a power cut can
+    /// lose only the latest commits, never corrupt the file (the log is a chain of checksummed frames: recovery keeps
+    /// the commits before the first missing one). An fsync of the log after a commit makes that commit and every
+    /// earlier one durable, whichever connection or process wrote them: on Linux it flushes the file's every dirty
+    /// page. Once a checkpoint has copied the log into the database and synced it, the log may start over, so a log
+    /// that has since started again or been deleted holds nothing of ours that the database file does not.
+    /// Windows keeps SQLite's synchronous commits (there is no fsync of a file opened elsewhere here).
+    /// </remarks>
+    public ValueTask SyncAsync() => DefersSync ? logFlushes.FlushAsync(path + "-wal") : ValueTask.CompletedTask;
+
+    private static bool DefersSync => !OperatingSystem.IsWindows();
+
+    private void FlushLog(string log)
+    {
+        try
+        {
+            DirectoryFlush.Flush(log);
+        }
+        catch (IOException) when (!File.Exists(log))
+        {
+            // The last connection closed: the log was checkpointed into the database, which is flushed now.
+            DirectoryFlush.Flush(path);
+        }
     }
 
     /// <summary>Runs statements of a write transaction; a database that cannot grow is out of space (507).</summary>
@@ -187,6 +229,18 @@ internal sealed class MetadataDatabase : IMetadata, IDisposable
         try
         {
             connection = await OpenAsync(cancellationToken);
+
+            // Its commits write the log without waiting for the disk; SyncAsync waits, once for every commit before
+            // it. (Set on each write: a pooled connection may have been opened elsewhere, and readers never commit.)
+            if (DefersSync)
+            {
+                var result = SQLitePCL.raw.sqlite3_exec(connection.Handle, "PRAGMA synchronous = NORMAL;");
+                if (result != SQLitePCL.raw.SQLITE_OK)
+                {
+                    throw new SqliteException($"PRAGMA synchronous failed ({result}).", result);
+                }
+            }
+
             var transaction = connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
             return new Writer(this, connection, transaction);
         }
@@ -214,8 +268,20 @@ internal sealed class MetadataDatabase : IMetadata, IDisposable
 
         public SqliteTransaction Transaction => transaction;
 
-        /// <summary>Commits; a full database becomes <see cref="Storage.StoreError.InsufficientStorage"/>.</summary>
+        /// <summary>Commits and waits until the commit is durable; a full database becomes
+        /// <see cref="Storage.StoreError.InsufficientStorage"/>.</summary>
         public async ValueTask CommitAsync(CancellationToken cancellationToken)
+        {
+            await CommitUnsyncedAsync(cancellationToken);
+            await database.SyncAsync();
+        }
+
+        /// <summary>
+        /// Commits without waiting for the disk: the change is visible to every reader at once, but survives a power
+        /// cut only once <see cref="MetadataDatabase.SyncAsync"/>, called after this, has returned. Nothing may be
+        /// acknowledged, and nothing that depends on the commit made durable, before that.
+        /// </summary>
+        public async ValueTask CommitUnsyncedAsync(CancellationToken cancellationToken)
         {
             try
             {

@@ -7,7 +7,8 @@ namespace Davit.Server.Tests;
 /// <summary>
 /// A power cut cannot be produced on demand, so this checks what makes a write survive one, in the system calls the
 /// real server makes (traced with strace): the new bytes are flushed before the rename that publishes them, and the
-/// folder that holds the new name is flushed after it, for PUT, MKCOL, MOVE and COPY on the file-system store.
+/// folder that holds the new name is flushed after it, for PUT, MKCOL, MOVE and COPY on the file-system store; a PUT's
+/// metadata log is flushed after its rename too.
 /// </summary>
 public sealed partial class DirectoryFlushTraceTests
 {
@@ -36,6 +37,14 @@ public sealed partial class DirectoryFlushTraceTests
         var staged = calls[put].Paths[0];
         Assert.True(FlushedBefore(calls, put, staged), $"{staged} was not flushed before it was renamed to a.txt");
         Assert.True(FlushedAfter(calls, put, root), "the root folder was not flushed after a.txt was renamed into it");
+
+        // Its metadata (the content's hashes) is committed without waiting for the disk, then the database's log is
+        // flushed before the answer, shared with the writers that committed meanwhile.
+        var log = Path.Combine(root, ".davit", "davit.db-wal");
+        var answered = Index(calls, c => c.Name is "sendto" or "sendmsg" or "write" or "writev" && c.Arguments.Contains("HTTP/1.1 201", StringComparison.Ordinal), "the answer to the PUT");
+        Assert.True(answered > put, "the PUT was answered before a.txt was renamed");
+        Assert.True(FlushedBetween(calls, put, answered, log), "the metadata log was not flushed between the rename of a.txt and the answer");
+        Assert.True(FlushedBetween(calls, put, answered, root), "the root folder was not flushed between the rename of a.txt and the answer");
 
         // MKCOL: the folder holding the new one is flushed.
         var mkcol = Index(calls, c => c.Name.StartsWith("mkdir", StringComparison.Ordinal) && c.Paths.Contains(Path.Combine(root, "d")), "mkdir of d");
@@ -95,9 +104,9 @@ public sealed partial class DirectoryFlushTraceTests
         public bool IsFlushOf(string descriptor) => Name is "fsync" or "fdatasync" && Arguments.Trim() == descriptor && Result == "0";
     }
 
-    // The calls that create, rename and flush entries, from every thread, into the file trace.
+    // The calls that create, rename and flush entries, and those that send answers, from every thread, into the file trace.
     private static string[] Strace(string trace) =>
-        ["strace", "-f", "-qq", "-o", trace, "-e", "trace=openat,rename,renameat,renameat2,mkdir,mkdirat,fsync,fdatasync"];
+        ["strace", "-f", "-qq", "-o", trace, "-e", "trace=openat,rename,renameat,renameat2,mkdir,mkdirat,fsync,fdatasync,sendto,sendmsg,write,writev"];
 
     private static void RequireStrace()
     {
@@ -166,6 +175,15 @@ public sealed partial class DirectoryFlushTraceTests
         var later = calls.Skip(at + 1).Where(c => c.Thread == thread).ToList();
         var opens = later.Select((c, i) => (c, i)).Where(x => x.c.Name == "openat" && x.c.Paths.Contains(folder) && int.TryParse(x.c.Result, out _));
         return opens.Any(open => later.Skip(open.i + 1).Any(c => c.IsFlushOf(open.c.Result)));
+    }
+
+    /// <summary>On any thread, between calls[from] and calls[to]: the file or folder opened, then that descriptor
+    /// flushed (group commit: the flush may be another writer's).</summary>
+    private static bool FlushedBetween(List<Call> calls, int from, int to, string path)
+    {
+        var between = calls.Skip(from + 1).Take(to - from - 1).ToList();
+        var opens = between.Select((c, i) => (c, i)).Where(x => x.c.Name == "openat" && x.c.Paths.Contains(path) && int.TryParse(x.c.Result, out _));
+        return opens.Any(open => between.Skip(open.i + 1).Any(c => c.IsFlushOf(open.c.Result)));
     }
 
     /// <summary>Before calls[at]: the file opened for writing, and that descriptor flushed.</summary>
