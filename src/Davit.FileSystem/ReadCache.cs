@@ -25,7 +25,7 @@ internal sealed class ReadCache : IDisposable
 
     private readonly Lock gate = new();
     private readonly SqliteConnection connection;
-    private readonly SqliteCommand version;
+    private readonly SQLitePCL.sqlite3_stmt version;
     private Snapshot current = new(-1);
     private bool disposed;
 
@@ -34,11 +34,15 @@ internal sealed class ReadCache : IDisposable
         connection = new SqliteConnection(new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
         connection.Open();
         _ = SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, busyTimeoutMilliseconds);
-        version = connection.CreateCommand();
-        version.CommandText = "PRAGMA data_version;";
 
-        // Parsed once: the command keeps its statement for as long as it lives.
-        version.Prepare();
+        // Parsed once and stepped directly: a SqliteCommand would add a data reader and its allocations to every look.
+        var result = SQLitePCL.raw.sqlite3_prepare_v2(connection.Handle, "PRAGMA data_version;", out version);
+        if (result != SQLitePCL.raw.SQLITE_OK)
+        {
+            version?.Dispose();
+            connection.Dispose();
+            throw new SqliteException($"Could not prepare PRAGMA data_version ({result}).", result);
+        }
     }
 
     /// <summary>The answers valid now (an empty set when something was committed since the last look).</summary>
@@ -48,7 +52,15 @@ internal sealed class ReadCache : IDisposable
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
-            stamp = (long)version.ExecuteScalar()!;
+            var result = SQLitePCL.raw.sqlite3_step(version);
+            if (result != SQLitePCL.raw.SQLITE_ROW)
+            {
+                _ = SQLitePCL.raw.sqlite3_reset(version);
+                throw new SqliteException($"PRAGMA data_version failed ({result}).", result);
+            }
+
+            stamp = SQLitePCL.raw.sqlite3_column_int64(version, 0);
+            _ = SQLitePCL.raw.sqlite3_reset(version);
         }
 
         var snapshot = Volatile.Read(ref current);
