@@ -20,11 +20,15 @@ internal sealed class FsContentReader : IContentReader
 
     private readonly SafeFileHandle handle;
 
-    private FsContentReader(SafeFileHandle handle, string contentType)
+    // Whether the handle came from Disk.ReadOpen, whose positional reads need no probe of the descriptor.
+    private readonly bool native;
+
+    private FsContentReader(SafeFileHandle handle, string contentType, long length, DateTime modifiedUtc, bool native)
     {
         this.handle = handle;
-        Length = RandomAccess.GetLength(handle);
-        ModifiedUtc = new DateTimeOffset(DateTime.SpecifyKind(File.GetLastWriteTimeUtc(handle), DateTimeKind.Utc));
+        this.native = native;
+        Length = length;
+        ModifiedUtc = new DateTimeOffset(DateTime.SpecifyKind(modifiedUtc, DateTimeKind.Utc));
         ETag = FsFile.ETagOf(Length, ModifiedUtc.UtcDateTime);
         ContentType = contentType;
     }
@@ -40,6 +44,11 @@ internal sealed class FsContentReader : IContentReader
     /// <exception cref="StoreException"><see cref="StoreError.NotFound"/> when the file is gone.</exception>
     public static FsContentReader Open(string path, string contentType)
     {
+        if (Disk.ReadOpen.TryOpen(path, out var length, out var modified) is { } opened)
+        {
+            return new FsContentReader(opened, contentType, length, modified, native: true);
+        }
+
         SafeFileHandle handle;
         try
         {
@@ -53,7 +62,7 @@ internal sealed class FsContentReader : IContentReader
 
         try
         {
-            return new FsContentReader(handle, contentType);
+            return new FsContentReader(handle, contentType, RandomAccess.GetLength(handle), File.GetLastWriteTimeUtc(handle), native: false);
         }
         catch
         {
@@ -75,7 +84,8 @@ internal sealed class FsContentReader : IContentReader
         {
             while (read < count)
             {
-                var got = RandomAccess.Read(handle, buffer.AsSpan(read, (int)count - read), offset + read);
+                var span = buffer.AsSpan(read, (int)count - read);
+                var got = native ? Disk.ReadOpen.Read(handle, span, offset + read) : RandomAccess.Read(handle, span, offset + read);
                 if (got == 0)
                 {
                     throw new IOException("The file ended before its length.");

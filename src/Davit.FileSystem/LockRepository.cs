@@ -55,19 +55,52 @@ internal sealed class LockRepository(IMetadata database)
         }, cancellationToken);
 
     /// <summary>The live locks covering <paramref name="path"/>, and those rooted below it when asked.</summary>
-    public ValueTask<IReadOnlyList<ActiveLock>> FindAsync(DavPath path, bool includeDescendants, DateTimeOffset now, CancellationToken cancellationToken) =>
-        database.ReadAsync<IReadOnlyList<ActiveLock>>(
-            async (connection, transaction) => await ReadAsync(connection, transaction, path, anyDepthAncestors: false, includeDescendants, now, cancellationToken),
-            cancellationToken);
+    public ValueTask<IReadOnlyList<ActiveLock>> FindAsync(DavPath path, bool includeDescendants, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var snapshot = Snapshot();
+        return snapshot is { NoLocks: true }
+            ? ValueTask.FromResult<IReadOnlyList<ActiveLock>>([])
+            : database.ReadAsync<IReadOnlyList<ActiveLock>>(
+                async (connection, transaction) => await NoRowsAsync(connection, snapshot, cancellationToken)
+                    ? []
+                    : await ReadAsync(connection, transaction, path, anyDepthAncestors: false, includeDescendants, now, cancellationToken),
+                cancellationToken);
+    }
 
-    public ValueTask<ActiveLock?> GetAsync(string token, DateTimeOffset now, CancellationToken cancellationToken) =>
-        database.ReadAsync(async (connection, transaction) =>
+    public ValueTask<ActiveLock?> GetAsync(string token, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var snapshot = Snapshot();
+        return snapshot is { NoLocks: true } ? ValueTask.FromResult<ActiveLock?>(null) : database.ReadAsync(async (connection, transaction) =>
         {
+            if (await NoRowsAsync(connection, snapshot, cancellationToken))
+            {
+                return null;
+            }
+
             await using var command = Command(connection, transaction, $"SELECT {Columns} FROM locks WHERE token = $token AND expires > $now;");
             command.Parameters.AddWithValue("$token", token);
             command.Parameters.AddWithValue("$now", now.UtcTicks);
             return (await ReadAllAsync(command, cancellationToken)).SingleOrDefault();
         }, cancellationToken);
+    }
+
+    // Outside a unit of work, whether the table holds any row is kept until anything commits (ReadCache): most
+    // trees hold no lock at all, and then every PROPFIND and If header finds none without a query.
+    private ReadCache.Snapshot? Snapshot() => database is MetadataDatabase shared ? shared.Cache.Current() : null;
+
+    // True when the table is empty, learnt once per version of the database (expired rows count as rows).
+    private static async ValueTask<bool> NoRowsAsync(SqliteConnection connection, ReadCache.Snapshot? snapshot, CancellationToken cancellationToken)
+    {
+        if (snapshot is null || snapshot.LocksKnown)
+        {
+            return false;
+        }
+
+        await using var command = Command(connection, null, "SELECT EXISTS (SELECT 1 FROM locks);");
+        var empty = await command.ExecuteScalarAsync(cancellationToken) is long any && any == 0;
+        snapshot.SetLocksEmpty(empty);
+        return empty;
+    }
 
     public ValueTask<ActiveLock?> RefreshAsync(string token, TimeSpan timeout, DateTimeOffset expiresUtc, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>

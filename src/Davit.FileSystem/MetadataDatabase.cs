@@ -118,7 +118,11 @@ internal sealed class MetadataDatabase : IMetadata, IDisposable
             Pooling = true,
         }.ToString();
         CreateSchema();
+        Cache = new ReadCache(connectionString, BusyTimeoutMilliseconds);
     }
+
+    /// <summary>Answers of reads outside units of work, valid until anything commits.</summary>
+    public ReadCache Cache { get; }
 
     /// <summary>Opens a connection for one operation; dispose it to return it to the pool.</summary>
     public async ValueTask<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
@@ -325,6 +329,7 @@ internal sealed class MetadataDatabase : IMetadata, IDisposable
     /// <summary>Closes the pooled connections, releasing the database file.</summary>
     public void Dispose()
     {
+        Cache.Dispose();
         using var connection = new SqliteConnection(connectionString);
         SqliteConnection.ClearPool(connection);
     }

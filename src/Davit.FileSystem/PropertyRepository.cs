@@ -11,21 +11,58 @@ namespace Davit.FileSystem;
 /// </summary>
 internal static class PropertyRepository
 {
-    public static ValueTask<IReadOnlyList<DeadProperty>> GetAsync(IMetadata database, DavPath path, IReadOnlyCollection<XName>? names, CancellationToken cancellationToken) =>
-        database.ReadAsync<IReadOnlyList<DeadProperty>>(async (connection, transaction) =>
+    public static async ValueTask<IReadOnlyList<DeadProperty>> GetAsync(IMetadata database, DavPath path, IReadOnlyCollection<XName>? names, CancellationToken cancellationToken)
+    {
+        var key = path.ToString();
+        IReadOnlyList<(string Name, DeadProperty Property)> rows;
+        if (database is MetadataDatabase shared)
         {
-            var wanted = names?.Select(n => n.ToString()).ToHashSet(StringComparer.Ordinal);
+            // Outside a unit of work: the rows read at the database's current version serve until anything commits.
+            // Each caller gets its own copies, free to attach or change them.
+            var snapshot = shared.Cache.Current();
+            if (!snapshot.TryGetProperties(key, out rows))
+            {
+                rows = await ReadRowsAsync(database, key, cancellationToken);
+                snapshot.AddProperties(key, rows);
+            }
+
+            return Select(rows, names, copy: true);
+        }
+
+        rows = await ReadRowsAsync(database, key, cancellationToken);
+        return Select(rows, names, copy: false);
+    }
+
+    private static List<DeadProperty> Select(IReadOnlyList<(string Name, DeadProperty Property)> rows, IReadOnlyCollection<XName>? names, bool copy)
+    {
+        var wanted = names?.Select(n => n.ToString()).ToHashSet(StringComparer.Ordinal);
+        var result = new List<DeadProperty>(rows.Count);
+        foreach (var (name, property) in rows)
+        {
+            if (wanted is null || wanted.Contains(name))
+            {
+                result.Add(copy ? new DeadProperty(new XElement(property.Element)) : property);
+            }
+        }
+
+        return result;
+    }
+
+    // Every row of one path, by its stored name; rows that do not parse are left out (see Read).
+    private static ValueTask<IReadOnlyList<(string Name, DeadProperty Property)>> ReadRowsAsync(IMetadata database, string path, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<(string Name, DeadProperty Property)>>(async (connection, transaction) =>
+        {
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = "SELECT name, xml FROM properties WHERE path = $p;";
-            command.Parameters.AddWithValue("$p", path.ToString());
+            command.Parameters.AddWithValue("$p", path);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var result = new List<DeadProperty>();
+            var result = new List<(string, DeadProperty)>();
             while (await reader.ReadAsync(cancellationToken))
             {
-                if ((wanted is null || wanted.Contains(reader.GetString(0))) && Read(reader.GetString(1)) is { } property)
+                if (Read(reader.GetString(1)) is { } property)
                 {
-                    result.Add(property);
+                    result.Add((reader.GetString(0), property));
                 }
             }
 

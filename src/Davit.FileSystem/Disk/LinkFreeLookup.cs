@@ -141,7 +141,7 @@ internal static partial class LinkFreeLookup
     }
 
     // The same conversion as FileSystemInfo's on Unix, to the tick: ETags are made of these times.
-    private static unsafe DateTime Time(byte* timestamp)
+    internal static unsafe DateTime Time(byte* timestamp)
     {
         var seconds = *(long*)timestamp;
         var nanoseconds = *(uint*)(timestamp + 8);
