@@ -7,7 +7,8 @@ using Npgsql;
 
 namespace Davit.PostgreSql.Tests;
 
-/// <summary>Paths hundreds of levels deep: every tree operation and the locks on them (issue #11).</summary>
+/// <summary>Paths hundreds of levels deep (every tree operation and the locks on them, issue #11), and reads long
+/// enough to be fetched by several statements working ahead of the response.</summary>
 public sealed class DeepAndLongReadTests
 {
     private const int Depth = 300;
@@ -61,6 +62,34 @@ public sealed class DeepAndLongReadTests
         Assert.Equal(HttpStatusCode.NoContent, (await client.SendAsync("DELETE", "top/")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(bottom + "f.txt")).StatusCode);
         Assert.Equal(1L, await CountAsync(connection, "SELECT count(*) FROM nodes"));
+    }
+
+    [Fact]
+    public async Task A_Long_Read_Returns_Every_Byte_And_Fails_When_A_Chunk_In_The_Middle_Is_Gone()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        var store = database.Open();
+        var body = TestBytes.Random(7 * Contents.ChunkSize + 4321, seed: 11);
+        var file = await store.CreateFileAsync("long.bin", body);
+
+        var whole = await store.ReadFileAsync("long.bin");
+        BytesAssert.Equal(body, whole);
+        var offset = Contents.ChunkSize / 2 + 17L;
+        var count = 6L * Contents.ChunkSize - 5;
+        var range = await file.ReadRangeAsync(offset, count);
+        BytesAssert.Equal(body.AsSpan((int)offset, (int)count), range);
+
+        await using (var connection = await database.ConnectAsync())
+        {
+            await CountAsync(connection, "WITH gone AS (DELETE FROM chunks WHERE idx = 4 RETURNING 1) SELECT count(*) FROM gone");
+        }
+
+        await Assert.ThrowsAsync<IOException>(async () => await store.ReadFileAsync("long.bin"));
+        await Assert.ThrowsAsync<IOException>(async () => await file.ReadRangeAsync(offset, count));
+
+        // The statements of the failed reads went back to the pool in working order.
+        var head = await file.ReadRangeAsync(0, 4L * Contents.ChunkSize);
+        BytesAssert.Equal(body.AsSpan(0, 4 * Contents.ChunkSize), head);
     }
 
     private static async Task<long> CountAsync(NpgsqlConnection connection, string sql)
