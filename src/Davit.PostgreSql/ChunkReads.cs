@@ -11,14 +11,27 @@ namespace Davit.PostgreSql;
 /// </summary>
 internal static class ChunkReads
 {
+    /// <summary>
+    /// The parts inside [$3, $4) of chunks $5, $5 + $7, ... up to $6 of version $1 (chunk size $2), as (idx, bytes).
+    /// Each chunk is looked up by its key in a LATERAL step (LIMIT 1 keeps it one) over the series of indexes, so the
+    /// rows come in the series' order as they are fetched. The plain form, a range of idx with ORDER BY, was planned
+    /// as a scan and a sort whenever the table looked small: every chunk fetched and sorted (spilled to disk) before
+    /// the first was sent, 2 to 3 times slower (measured with COPY of a 256 MiB version to /dev/null). A missing
+    /// chunk is a missing row, which the reader sees as a gap in the indexes.
+    /// </summary>
+    public const string Slices = """
+        SELECT g.i, c.slice FROM generate_series($5::bigint, $6::bigint, $7::bigint) AS g(i)
+        CROSS JOIN LATERAL (
+            SELECT substring(data FROM (greatest($3 - g.i * $2, 0) + 1)::integer FOR (least($4 - g.i * $2, $2) - greatest($3 - g.i * $2, 0))::integer) AS slice
+            FROM chunks WHERE content_id = $1 AND idx = g.i LIMIT 1) AS c
+        """;
+
     /// <summary>Starts the statement. Dispose the command after the reader; cancel it (<see cref="Abandon"/>) first when
     /// the reader is left before its end, or disposing the reader would read every remaining row off the wire.</summary>
     public static async ValueTask<(NpgsqlCommand Command, NpgsqlDataReader Reader)> OpenAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long contentId, int chunkSize, long offset, long end, CancellationToken cancellationToken)
     {
-        var command = Sql.Command(connection, transaction, """
-            SELECT idx, substring(data FROM (greatest($3 - idx * $2, 0) + 1)::integer FOR (least($4 - idx * $2, $2) - greatest($3 - idx * $2, 0))::integer)
-            FROM chunks WHERE content_id = $1 AND idx BETWEEN $5 AND $6 ORDER BY idx
-            """).With(contentId).With((long)chunkSize).With(offset).With(end).With(offset / chunkSize).With((end - 1) / chunkSize);
+        var command = Sql.Command(connection, transaction, Slices)
+            .With(contentId).With((long)chunkSize).With(offset).With(end).With(offset / chunkSize).With((end - 1) / chunkSize).With(1L);
         try
         {
             return (command, await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken));
@@ -134,6 +147,13 @@ internal sealed class PgContentReader(PostgreSqlStore store, PgUnitOfWork? unit,
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(offset + count, version.Length, nameof(count));
+        if (unit is not { IsActive: true } && count > (long)ChunkPipeline.MinimumChunks * version.ChunkSize)
+        {
+            await store.EnsureReadyAsync(cancellationToken);
+            await ChunkPipeline.CopyAsync(store.Database, version.ContentId, version.ChunkSize, offset, count, output, cancellationToken);
+            return;
+        }
+
         ISqlScope scope = unit is { IsActive: true } ? unit : store.Auto;
         await scope.ReadAsync(
             async (connection, transaction) =>

@@ -13,6 +13,9 @@ namespace Davit.PostgreSql;
 /// </summary>
 internal sealed class LockRows
 {
+    /// <summary>Paths deeper than this many levels find their ancestors' locks by a scan of the live locks.</summary>
+    internal const int DeepPath = 64;
+
     private const string Columns = "token, root, exclusive, infinite, owner_xml, principal, timeout_seconds, expires";
     private long lastPurge;
 
@@ -108,21 +111,27 @@ internal sealed class LockRows
     private static async ValueTask<List<ActiveLock>> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, DavPath path,
         bool anyDepthAncestors, bool includeDescendants, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var ancestors = new List<string>();
-        for (var ancestor = path; !ancestor.IsRoot;)
-        {
-            ancestor = ancestor.Parent;
-            ancestors.Add(ancestor.ToString());
-        }
-
         var root = path.ToString();
 
         // Names compare byte for byte (COLLATE "C"), so the paths below "a" are exactly those from "a/" up to "a0"
         // ('0' follows '/'), an index range; below the root lies everything.
         var below = !includeDescendants ? "false" : path.IsRoot ? "root <> ''" : "(root >= $4 AND root < $5)";
+
+        // A shallow path's ancestors are few, and each is found by the index. A deep one's would be as many strings as
+        // levels, each as long as its level is deep (a 2,000-level path makes megabytes of them): there the live
+        // locks are scanned instead and an ancestor is a root the path starts with, then a slash (or the root).
+        var shallow = path.Segments.Length <= DeepPath;
+        var ancestors = new List<string>();
+        for (var ancestor = path; shallow && !ancestor.IsRoot;)
+        {
+            ancestor = ancestor.Parent;
+            ancestors.Add(ancestor.ToString());
+        }
+
+        var above = shallow ? "root = ANY($3)" : "(root = '' OR (length(root) < length($2) AND left($2, length(root) + 1) = root || '/'))";
         var command = Sql.Command(connection, transaction, $"""
             SELECT {Columns} FROM locks WHERE expires > $1 AND (
-                root = $2 OR (root = ANY($3) AND ($6 OR infinite)) OR {below})
+                root = $2 OR ({above} AND ($6 OR infinite)) OR {below})
             """).With(Ticks.From(now)).With(root).With(ancestors.ToArray()).With(root + "/").With(root + "0").With(anyDepthAncestors);
         return await command.ListAsync(Read, cancellationToken);
     }

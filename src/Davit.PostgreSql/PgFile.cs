@@ -18,6 +18,14 @@ internal sealed class PgFile(PostgreSqlStore store, PgUnitOfWork? unit, NodeRow 
 
     public async ValueTask<IContentReader> OpenReadAsync(CancellationToken cancellationToken)
     {
+        // Outside a unit of work, the version the path resolved to a moment ago is the one to read: its validators
+        // are the ones the engine already checked, and a version stays readable for a while after a write replaces
+        // it. This saves a GET (and each range request) a round trip.
+        if (Unit is null && Row.ContentId is { } content && Row.ChunkSize > 0)
+        {
+            return new PgContentReader(Store, null, new ContentVersion(content, Row.ChunkSize, Row.Length, ETag, ModifiedUtc, ContentType));
+        }
+
         var version = await Scope.ReadAsync(
             async (connection, transaction) =>
                 await Sql.Command(connection, transaction, """

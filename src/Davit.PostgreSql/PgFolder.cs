@@ -77,10 +77,10 @@ internal sealed class PgFolder(PostgreSqlStore store, PgUnitOfWork? unit, NodeRo
                 if (!properties.IsNone)
                 {
                     var values = new Dictionary<XName, string>();
-                    if (!reader.IsDBNull(10))
+                    if (!reader.IsDBNull(Tree.ColumnCount))
                     {
-                        var names = reader.GetFieldValue<string[]>(10);
-                        var xml = reader.GetFieldValue<string[]>(11);
+                        var names = reader.GetFieldValue<string[]>(Tree.ColumnCount);
+                        var xml = reader.GetFieldValue<string[]>(Tree.ColumnCount + 1);
                         for (var i = 0; i < names.Length; i++)
                         {
                             values[XName.Get(names[i])] = xml[i];
