@@ -8,19 +8,13 @@ namespace Davit.Engine;
 /// fails with 400 at the point it is noticed, so the store discards what it received (its writes are atomic) and no
 /// truncated file is ever stored. Used for Content-Range segments and for Finder's X-Expected-Entity-Length.
 /// </summary>
-internal sealed class ExactLengthStream(Stream inner, long expected) : Stream
+internal sealed class ExactLengthStream(Stream inner, long expected) : ForwardReadStream
 {
     private long read;
 
     private long Remaining => expected - read;
 
     public long BytesRead => read;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
 
     public override long Length => expected;
 
@@ -53,19 +47,4 @@ internal sealed class ExactLengthStream(Stream inner, long expected) : Stream
         read += count;
         return count;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Reads are asynchronous.");
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

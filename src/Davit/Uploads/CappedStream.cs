@@ -7,17 +7,9 @@ namespace Davit.Uploads;
 /// with <paramref name="status"/> at that point. The bytes before it are kept by the session store like those of any
 /// interrupted body, so an upload never grows past its length or the server's limit.
 /// </summary>
-internal sealed class CappedStream(Stream inner, long allowed, int status, string reason, System.Xml.Linq.XName? condition = null) : Stream
+internal sealed class CappedStream(Stream inner, long allowed, int status, string reason, System.Xml.Linq.XName? condition = null) : Engine.ForwardReadStream
 {
     private long read;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
 
     public override long Position
     {
@@ -38,19 +30,4 @@ internal sealed class CappedStream(Stream inner, long allowed, int status, strin
         read += count;
         return count;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Reads are asynchronous.");
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -14,7 +14,7 @@ namespace Davit.Engine.Methods;
 /// algorithm runs on a task of its own over copies of the bytes, in order, so that a large upload is not slowed to
 /// the speed of MD5 on the request's thread (both together cost about 2 s of CPU per GiB).
 /// </summary>
-internal sealed class HashingStream(Stream inner, long? announced, (string? Sha1, string? Md5)? expected) : Stream
+internal sealed class HashingStream(Stream inner, long? announced, (string? Sha1, string? Md5)? expected) : ForwardReadStream
 {
     private const int InlineBytes = 1024 * 1024;
     private const int QueuedChunks = 16;
@@ -38,14 +38,6 @@ internal sealed class HashingStream(Stream inner, long? announced, (string? Sha1
 
     /// <summary>The hashes of the whole body, or null while it has not all been read.</summary>
     public ContentHashes? Hashes => hashes;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
 
     public override long Position
     {
@@ -75,19 +67,6 @@ internal sealed class HashingStream(Stream inner, long? announced, (string? Sha1
         var n = await inner.ReadAsync(buffer, cancellationToken);
         return await SeenAsync(buffer[..n], buffer.Length, cancellationToken);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -122,15 +122,9 @@ internal sealed class MemoryBytes
         }
     }
 
-    private sealed class BytesStream(MemoryBytes bytes) : Stream
+    private sealed class BytesStream(MemoryBytes bytes) : Engine.ForwardReadStream
     {
         private long position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
 
         public override long Length => bytes.Length;
 
@@ -168,18 +162,5 @@ internal sealed class MemoryBytes
             cancellationToken.ThrowIfCancellationRequested();
             return ValueTask.FromResult(Read(buffer.Span));
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
