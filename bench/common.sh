@@ -61,7 +61,8 @@ start_server() {
 
 # Starts a private PostgreSQL cluster in a temporary folder (Unix socket only, no TCP; durable default settings:
 # every commit waits for the disk), creates the database "bench" and sets $connection for --connection-string. The
-# EXIT trap stops and deletes it. PostgreSQL must be installed (Debian's postgresql package).
+# EXIT trap stops and deletes it. PostgreSQL must be installed (Debian's postgresql package). The arguments are
+# more server settings ("-c name=value"), none by default.
 start_private_postgres() {
     pg_as=()
     pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -t/ -k5 -n | tail -n1)
@@ -72,7 +73,7 @@ start_private_postgres() {
     fi
     "${pg_as[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 --no-locale >"$work/initdb.log" 2>&1
     "${pg_as[@]}" "$pg_bin/pg_ctl" start -D "$pg_dir/data" -w -l "$pg_dir/server.log" \
-        -o "-c listen_addresses='' -k $pg_dir -p 5432 -c max_wal_size=4GB -c shared_buffers=512MB" >"$work/pg-start.log" 2>&1
+        -o "-c listen_addresses='' -k $pg_dir -p 5432 $*" >"$work/pg-start.log" 2>&1
     "$pg_bin/psql" -h "$pg_dir" -U postgres -d postgres -qAt -c "CREATE DATABASE bench" >/dev/null
     connection="Host=$pg_dir;Port=5432;Username=postgres;Database=bench"
 }

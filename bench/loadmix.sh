@@ -31,7 +31,7 @@ status=0
 for store in $stores; do
     mkdir -p "$work/root-$store"
     if [[ $store == postgres ]]; then
-        start_private_postgres
+        start_private_postgres -c max_wal_size=4GB -c shared_buffers=512MB
         start_server "$store" --store postgres --connection-string "$connection" --Logging:LogLevel:Default Warning
     else
         start_server "$store" --store "$store" --root "$work/root-$store" --Logging:LogLevel:Default Warning

@@ -24,7 +24,7 @@ install_missing "${need[@]}"
 
 build_server
 
-start_private_postgres
+start_private_postgres -c max_wal_size=4GB -c shared_buffers=512MB
 
 cat >"$work/stream.py" <<'PY'
 import http.client, os, sys, time

@@ -120,29 +120,11 @@ start_filesystem() { start_davit filesystem --store filesystem --root "$work/dav
 start_memory() { start_davit memory --store memory; }
 
 # The PostgreSQL store, once it is in the tree: a private cluster in a temporary folder (Unix socket only, Debian's
-# durable defaults: every commit waits for the disk), stopped and deleted by cleanup_more.
-pg_dir=""
-pg_bin=""
-pg_as=()
-cleanup_more() {
-    if [[ -n $pg_dir ]]; then
-        "${pg_as[@]}" "$pg_bin/pg_ctl" stop -D "$pg_dir/data" -m fast -w >/dev/null 2>&1 || true
-        rm -rf "$pg_dir"
-    fi
-}
-
+# durable defaults: every commit waits for the disk; start_private_postgres in common.sh), stopped and deleted by
+# the EXIT trap.
 start_postgres() {
     [[ -d $repo/src/Davit.PostgreSql ]] || return 1
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || install_missing postgresql
-    pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -t/ -k5 -n | tail -n1)
-    pg_dir=$(mktemp -d /tmp/davit-bench-speed-pg-XXXXXX)
-    if [[ $(id -u) -eq 0 ]]; then
-        chown postgres:postgres "$pg_dir"
-        pg_as=(setpriv --reuid=postgres --regid=postgres --init-groups --)
-    fi
-    "${pg_as[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 --no-locale >"$work/initdb.log" 2>&1
-    "${pg_as[@]}" "$pg_bin/pg_ctl" start -D "$pg_dir/data" -w -l "$pg_dir/server.log" \
-        -o "-c listen_addresses='' -k $pg_dir -p 5432" >"$work/pg-start.log" 2>&1
-    "$pg_bin/psql" -h "$pg_dir" -U postgres -d postgres -qAt -c "CREATE DATABASE bench" >/dev/null
-    start_davit postgres --store postgres --Davit:ConnectionString "Host=$pg_dir;Port=5432;Username=postgres;Database=bench"
+    start_private_postgres
+    start_davit postgres --store postgres --Davit:ConnectionString "$connection"
 }
