@@ -53,6 +53,9 @@ public sealed class ListingTests(BrowserFixture browser) : PageTest(browser)
         await Page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Size" }).ClickAsync();
         Assert.Equal("descending", await Page.Locator(".head .c-size").GetAttributeAsync("aria-sort"));
         await Page.EvaluateAsync("() => window.scrollTo(0, 0)");
+
+        // The rows in view are drawn after the scroll event, not during scrollTo.
+        await WaitForAsync(async () => await FirstNameAsync() == "file-00000.txt", TimeSpan.FromSeconds(5), "the top rows after scrolling up");
         Assert.Equal("file-00000.txt", await FirstNameAsync());
         Assert.Contains("9.8 KiB", await Page.Locator(".grid-body .row").First.InnerTextAsync(), StringComparison.Ordinal);
         await Page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Size" }).ClickAsync();
