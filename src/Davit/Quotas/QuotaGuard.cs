@@ -75,7 +75,9 @@ internal static class QuotaGuard
     /// <summary>
     /// Before a COPY or MOVE of <paramref name="source"/> to <paramref name="destination"/>, inside the unit of work:
     /// 507 when the bytes it brings into a folder under a quota (less those of the <paramref name="replaced"/>
-    /// destination) do not fit there. A MOVE within one quota's folder brings nothing into it.
+    /// destination) do not fit there. A MOVE within one quota's folder brings nothing into it, except when it moves
+    /// away (or replaces) the file an upload in progress will replace: that upload was counted net of that file, and
+    /// now holds back its whole length.
     /// </summary>
     public static async ValueTask BeforeTreeAsync(DavRequest request, IHierarchyItem source, DavPath destination, IHierarchyItem? replaced, bool isMove, bool deep)
     {
@@ -90,7 +92,8 @@ internal static class QuotaGuard
         var replacedBytes = replaced is null ? 0 : await scope.CountAsync(destination);
         foreach (var quota in quotas)
         {
-            var added = (isMove && source.Path.IsSameOrDescendantOf(quota.Folder) ? 0 : sourceBytes) - replacedBytes;
+            var added = (isMove && source.Path.IsSameOrDescendantOf(quota.Folder) ? 0 : sourceBytes) - replacedBytes
+                + await scope.UploadTargetsChangeAsync(quota.Folder, source.Path, destination, isMove, deep || source is IFile);
             if (added > 0 && await scope.UsedAsync(quota.Folder) + added > quota.LimitBytes)
             {
                 throw Exceeded(quota, added);

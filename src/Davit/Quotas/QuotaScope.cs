@@ -118,6 +118,44 @@ internal sealed class QuotaScope
         return Math.Max(0, charge - (replaced?.ContentLength ?? 0));
     }
 
+    /// <summary>
+    /// How much more the uploads in progress under <paramref name="folder"/> hold back once a COPY or MOVE of
+    /// <paramref name="source"/> to <paramref name="destination"/> is done (less when negative). An upload counts net of
+    /// the file it will replace (<see cref="NetChargeAsync"/>): a MOVE that takes that file away leaves it holding its
+    /// whole length, and a write that puts another file there changes what it is net of.
+    /// </summary>
+    public async ValueTask<long> UploadTargetsChangeAsync(DavPath folder, DavPath source, DavPath destination, bool isMove, bool deep)
+    {
+        if (request.Sessions is not { } sessions)
+        {
+            return 0;
+        }
+
+        var change = 0L;
+        foreach (var session in await sessions.ListAsync(folder, request.Now, request.Aborted))
+        {
+            var movedAway = isMove && session.Path.IsSameOrDescendantOf(source);
+            var replaced = session.Path.IsSameOrDescendantOf(destination);
+            var charge = Charge(session);
+            if (consumed.Contains(session.Id) || !(movedAway || replaced) || charge == 0)
+            {
+                continue;
+            }
+
+            // What will be at the upload's path afterwards: the source's counterpart of it when the write puts one
+            // there, nothing when it moves the file away (or a shallow copy leaves the folder empty).
+            var after = 0L;
+            if (replaced && (deep || session.Path == destination))
+            {
+                after = (await request.ResolveAsync(session.Path.Rebase(destination, source)) as IFile)?.ContentLength ?? 0;
+            }
+
+            change += Math.Max(0, charge - after) - await NetChargeAsync(session, charge);
+        }
+
+        return change;
+    }
+
     /// <summary>True once the request's writes were checked as a whole (a form POST's parts): each part's own
     /// check is then skipped.</summary>
     public bool Admitted { get; set; }

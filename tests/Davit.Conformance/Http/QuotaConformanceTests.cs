@@ -274,6 +274,45 @@ public abstract class QuotaConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Move_Inside_The_Quota_That_Takes_Away_The_File_An_Upload_Will_Replace_Counts_The_Whole_Upload()
+    {
+        var old = Bytes(400);
+        Assert.Equal(HttpStatusCode.Created, (await Client.SendAsync("MKCOL", "q/d/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await Client.PutAsync("q/d/f.bin", old)).StatusCode);
+
+        // The upload will replace 400 bytes by 500: it holds back the 100 it adds.
+        var created = await TusAsync("POST", "q/d/", null, null, ("Upload-Length", "500"),
+            ("Upload-Metadata", "filename " + Convert.ToBase64String(Encoding.UTF8.GetBytes("f.bin"))));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var upload = created.Headers.Location!.AbsoluteUri;
+        Assert.Equal((500L, 500L), await QuotaAsync("q/"));
+        Assert.Equal(HttpStatusCode.Created, (await Client.PutAsync("q/g.bin", Bytes(400))).StatusCode);
+
+        // Moving the file (or its folder) away inside the quota keeps its 400 bytes and leaves the upload adding all
+        // of its 500: 1,300 would not fit. Refused, and nothing moved.
+        foreach (var (from, to) in new[] { ("q/d/f.bin", "q/h.bin"), ("q/d/", "q/e/") })
+        {
+            var move = await Client.SendAsync("MOVE", from, null, ("Destination", Server.Url(to).AbsoluteUri));
+            Assert.Equal(HttpStatusCode.InsufficientStorage, move.StatusCode);
+            await AssertQuotaConditionAsync(move);
+            Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync(to)).StatusCode);
+            Assert.Equal(old, await Client.GetByteArrayAsync("q/d/f.bin"));
+            Assert.Equal((900L, 100L), await QuotaAsync("q/"));
+        }
+
+        // With room for both it moves, and the upload still finishes, within the quota.
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.SendAsync("DELETE", "q/g.bin")).StatusCode);
+        var moved = await Client.SendAsync("MOVE", "q/d/f.bin", null, ("Destination", Server.Url("q/h.bin").AbsoluteUri));
+        Assert.Equal(HttpStatusCode.Created, moved.StatusCode);
+        Assert.Equal((900L, 100L), await QuotaAsync("q/"));
+        var bytes = Bytes(500);
+        Assert.Equal(HttpStatusCode.NoContent, (await TusPatchAsync(upload, 0, bytes)).StatusCode);
+        Assert.Equal(bytes, await Client.GetByteArrayAsync("q/d/f.bin"));
+        Assert.Equal(old, await Client.GetByteArrayAsync("q/h.bin"));
+        Assert.Equal((900L, 100L), await QuotaAsync("q/"));
+    }
+
+    [Fact]
     public async Task Two_Racing_Puts_That_Together_Exceed_The_Quota_Never_Both_Succeed()
     {
         using var other = new HttpClient { BaseAddress = Server.Root, Timeout = TimeSpan.FromSeconds(60) };
