@@ -15,13 +15,13 @@ wait_for_port() { # port
 
 # The sum of a /proc/PID/status field (VmRSS, VmHWM; kB) over a process and all its descendants (nginx's and
 # Apache's workers).
-tree_kib() { # pid field
+tree_kib() { # pid field [file under /proc/PID: status (VmRSS, VmHWM) or smaps_rollup (Pss, Private_Dirty ...)]
     local total=0 pid child
     local queue=("$1")
     while ((${#queue[@]})); do
         pid=${queue[0]}
         queue=("${queue[@]:1}")
-        total=$((total + $(awk -v f="$2:" '$1 == f {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)))
+        total=$((total + $(awk -v f="$2:" '$1 == f {print $2}' "/proc/$pid/${3:-status}" 2>/dev/null || echo 0)))
         for child in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do queue+=("$child"); done
     done
     echo "$total"

@@ -57,7 +57,7 @@ large_size=$(stat -c %s "$work/large.bin")
 
 # Every server gets its files through its own PUT, so each serves what it wrote.
 names=()
-declare -A port_of pid_of idle_rss
+declare -A port_of pid_of idle_rss idle_uss
 for name in nginx apache filesystem memory postgres; do
     has_server "$name" || continue
     start_"$name" || continue # a server that is not available (postgres before its store lands) is left out
@@ -66,6 +66,7 @@ for name in nginx apache filesystem memory postgres; do
     pid_of[$name]=$server_pid
     curl -sS -f -o /dev/null -X OPTIONS "http://127.0.0.1:$port/"
     idle_rss[$name]=$(tree_kib "$server_pid" VmRSS)
+    idle_uss[$name]=$(($(tree_kib "$server_pid" Private_Clean smaps_rollup) + $(tree_kib "$server_pid" Private_Dirty smaps_rollup)))
     curl -sS -f -H 'Expect:' -T "$work/small.bin" "http://127.0.0.1:$port/small.bin" -o /dev/null
     if wants get-large || wants ranges; then
         curl -sS -f -H 'Expect:' -T "$work/large.bin" "http://127.0.0.1:$port/large.bin" -o /dev/null
@@ -150,6 +151,7 @@ cell() { # figure server kind(rate|time)
 
 for name in "${names[@]}"; do
     record idle-rss "$name" "$(awk -v k="${idle_rss[$name]}" 'BEGIN {printf "%.0f", k / 1024}')"
+    record idle-uss "$name" "$(awk -v k="${idle_uss[$name]}" 'BEGIN {printf "%.0f", k / 1024}')"
     record peak-rss "$name" "$(awk -v k="$(tree_kib "${pid_of[$name]}" VmHWM)" 'BEGIN {printf "%.0f", k / 1024}')"
 done
 
@@ -163,6 +165,7 @@ label() {
     propfind1) echo "PROPFIND Depth 1 allprop of $files files (s)" ;;
     puts) echo "$files PUTs of 1 KiB, 4 connections (s)" ;;
     idle-rss) echo "idle memory after start, RSS (MiB)" ;;
+    idle-uss) echo "the same, only pages no other process shares (USS, MiB)" ;;
     peak-rss) echo "peak memory over the run, VmHWM (MiB)" ;;
     chain) echo "MKCOL of a $depth-level chain, one level at a time (s)" ;;
     chain-ops) echo "then PROPFIND, COPY, MOVE, DELETE of the chain (s)" ;;
@@ -179,8 +182,9 @@ for name in "${names[@]}"; do header+=" $(title "$name") |"; rule+="---|"; done
 echo "$header"
 echo "$rule"
 figures=()
-for f in get-large put-large ranges get-small propfind0 propfind1 puts idle-rss peak-rss chain chain-ops; do
+for f in get-large put-large ranges get-small propfind0 propfind1 puts idle-rss idle-uss peak-rss chain chain-ops; do
     case $f in
+    idle-uss) wants idle-rss || continue ;;
     peak-rss) wants get-large || wants put-large || continue ;;
     chain-ops) wants chain || continue ;;
     *) wants "$f" || continue ;;
