@@ -99,8 +99,7 @@ public sealed partial class FileSystemStore : IDavStore, IContentStaging, IState
         var staged = Staging.Reserve();
         try
         {
-            await staged.WriteAsync(data, cancellationToken);
-            return new FsStaged(staged, new FileInfo(staged.FullPath).Length);
+            return new FsStaged(staged, await staged.WriteAsync(data, cancellationToken));
         }
         catch
         {

@@ -100,11 +100,15 @@ internal sealed class FsUnitOfWork : IUnitOfWork, IMetadata, ILockStore, IUpload
     /// Commits. A unit of work that journaled renames waits for its commit to be durable before its journal goes,
     /// holding the write lock. Any other one commits without waiting for the disk, releases the lock, then waits for
     /// the folder flushes it deferred and for the database's log to be flushed, both shared with the writers that
-    /// committed meanwhile: the write is answered only once both are durable.
+    /// committed meanwhile: the write is answered only once both are durable. A unit of work that changed no row other
+    /// than self-checking ones (a PUT that set no property) does not wait for the log: what it wrote there may be lost
+    /// in a power cut, which leaves its file without recorded hashes (served without <c>oc:checksums</c>), never with
+    /// wrong ones; its file is durable through its own flushes.
     /// </summary>
     public async ValueTask CommitAsync(CancellationToken cancellationToken)
     {
-        var flushLater = foldersToFlush.Count > 0 && !journal.IsUsed && TotalChanges(writer) - selfCheckingChanges == changesAtStart;
+        var onlySelfChecking = TotalChanges(writer) - selfCheckingChanges == changesAtStart;
+        var flushLater = foldersToFlush.Count > 0 && !journal.IsUsed && onlySelfChecking;
         if (!flushLater)
         {
             await FlushFoldersAsync();
@@ -132,7 +136,10 @@ internal sealed class FsUnitOfWork : IUnitOfWork, IMetadata, ILockStore, IUpload
         // The change is visible from here on: a flush that fails now answers 500, and the change stays.
         await writer.DisposeAsync();
         await FlushFoldersAsync();
-        await store.Database.SyncAsync();
+        if (!onlySelfChecking)
+        {
+            await store.Database.SyncAsync();
+        }
 
         // Tidying (a replaced file's trash, an upload's bytes) only once the commit that made it redundant is durable.
         RunAfterCommit();

@@ -16,21 +16,15 @@ internal sealed class StagedFile : IDisposable
     /// <summary>Where the staged bytes are.</summary>
     public string FullPath { get; }
 
-    /// <summary>Fills the staged file with <paramref name="content"/> read to its end, then flushes it to the disk.</summary>
+    /// <summary>Fills the staged file with <paramref name="content"/> read to its end, then flushes it to the disk.
+    /// Returns its length.</summary>
     /// <exception cref="Storage.StoreException"><see cref="Storage.StoreError.InsufficientStorage"/> when the disk is full.</exception>
-    public async ValueTask WriteAsync(Stream content, CancellationToken cancellationToken)
+    public async ValueTask<long> WriteAsync(Stream content, CancellationToken cancellationToken)
     {
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            Share = FileShare.None,
-            BufferSize = 0,
-            Options = FileOptions.Asynchronous,
-        };
-        await using var output = new FileStream(FullPath, options);
-        await PooledCopy.ToFileAsync(content, output, cancellationToken);
+        using var output = File.OpenHandle(FullPath, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        var length = await PooledCopy.ToFileAsync(content, output, cancellationToken);
         FlushToDisk(output);
+        return length;
     }
 
     /// <summary>Fills the staged file with a copy of <paramref name="source"/>, flushed to the disk.</summary>
@@ -105,9 +99,15 @@ internal sealed class StagedFile : IDisposable
     // Without the fsync a crash right after the rename could leave the new name pointing at unwritten blocks.
     private static void FlushToDisk(FileStream output)
     {
+        output.Flush();
+        FlushToDisk(output.SafeFileHandle);
+    }
+
+    private static void FlushToDisk(Microsoft.Win32.SafeHandles.SafeFileHandle output)
+    {
         try
         {
-            output.Flush(flushToDisk: true);
+            RandomAccess.FlushToDisk(output);
         }
         catch (IOException ex) when (IoErrors.IsOutOfSpace(ex))
         {

@@ -7,8 +7,8 @@ namespace Davit.Server.Tests;
 /// <summary>
 /// A power cut cannot be produced on demand, so this checks what makes a write survive one, in the system calls the
 /// real server makes (traced with strace): the new bytes are flushed before the rename that publishes them, and the
-/// folder that holds the new name is flushed after it, for PUT, MKCOL, MOVE and COPY on the file-system store; a PUT's
-/// metadata log is flushed after its rename too.
+/// folder that holds the new name is flushed after it, for PUT, MKCOL, MOVE and COPY on the file-system store; a write
+/// that changes metadata (PROPPATCH) has the metadata log flushed before its answer.
 /// </summary>
 public sealed partial class DirectoryFlushTraceTests
 {
@@ -23,6 +23,11 @@ public sealed partial class DirectoryFlushTraceTests
         {
             using var client = server.CreateClient();
             Assert.Equal(HttpStatusCode.Created, (await client.PutAsync("a.txt", new StringContent("hello"))).StatusCode);
+            var proppatch = new HttpRequestMessage(new HttpMethod("PROPPATCH"), "a.txt")
+            {
+                Content = new StringContent("""<?xml version="1.0"?><D:propertyupdate xmlns:D="DAV:" xmlns:Z="urn:z"><D:set><D:prop><Z:color>blue</Z:color></D:prop></D:set></D:propertyupdate>""", System.Text.Encoding.UTF8, "application/xml"),
+            };
+            Assert.Equal(HttpStatusCode.MultiStatus, (await client.SendAsync(proppatch)).StatusCode);
             Assert.Equal(HttpStatusCode.Created, (await client.SendAsync(new HttpRequestMessage(new HttpMethod("MKCOL"), "d"))).StatusCode);
             var move = new HttpRequestMessage(new HttpMethod("MOVE"), "a.txt");
             move.Headers.Add("Destination", new Uri(server.BaseAddress, "d/b.txt").ToString());
@@ -38,13 +43,18 @@ public sealed partial class DirectoryFlushTraceTests
         Assert.True(FlushedBefore(calls, put, staged), $"{staged} was not flushed before it was renamed to a.txt");
         Assert.True(FlushedAfter(calls, put, root), "the root folder was not flushed after a.txt was renamed into it");
 
-        // Its metadata (the content's hashes) is committed without waiting for the disk, then the database's log is
-        // flushed before the answer, shared with the writers that committed meanwhile.
-        var log = Path.Combine(root, ".davit", "davit.db-wal");
-        var answered = Index(calls, c => c.Name is "sendto" or "sendmsg" or "write" or "writev" && c.Arguments.Contains("HTTP/1.1 201", StringComparison.Ordinal), "the answer to the PUT");
+        // Its only metadata, the content's hashes, is recorded with the entity tag of the content and never read for
+        // another, so it need not be durable before the answer (a power cut may lose it: the file is then served without
+        // hashes, never with wrong ones); the file itself is, through the two flushes above.
+        var answered = Index(calls, c => IsAnswer(c, "201"), "the answer to the PUT");
         Assert.True(answered > put, "the PUT was answered before a.txt was renamed");
-        Assert.True(FlushedBetween(calls, put, answered, log), "the metadata log was not flushed between the rename of a.txt and the answer");
         Assert.True(FlushedBetween(calls, put, answered, root), "the root folder was not flushed between the rename of a.txt and the answer");
+
+        // PROPPATCH: a change of metadata is answered only after the database's log is flushed (shared with the writers
+        // that committed meanwhile).
+        var log = Path.Combine(root, ".davit", "davit.db-wal");
+        var patched = Index(calls, c => IsAnswer(c, "207"), "the answer to the PROPPATCH");
+        Assert.True(FlushedBetween(calls, answered, patched, log), "the metadata log was not flushed before the PROPPATCH was answered");
 
         // MKCOL: the folder holding the new one is flushed.
         var mkcol = Index(calls, c => c.Name.StartsWith("mkdir", StringComparison.Ordinal) && c.Paths.Contains(Path.Combine(root, "d")), "mkdir of d");
@@ -160,6 +170,9 @@ public sealed partial class DirectoryFlushTraceTests
 
         return calls;
     }
+
+    private static bool IsAnswer(Call call, string status) =>
+        call.Name is "sendto" or "sendmsg" or "write" or "writev" && call.Arguments.Contains($"HTTP/1.1 {status}", StringComparison.Ordinal);
 
     private static int Index(List<Call> calls, Func<Call, bool> match, string what)
     {
