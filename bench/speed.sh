@@ -6,7 +6,9 @@
 #                       [--only figure,...] [--servers server,...]
 # A chain that takes longer than --chain-timeout (default 300 s; Apache takes far longer) is shown as "> S".
 # Figures: get-large put-large ranges get-small propfind0 puts propfind1 idle-rss chain.
-# Servers: nginx apache filesystem memory (and postgres when the PostgreSQL store is in the tree).
+# Servers: nginx apache floor filesystem memory (and postgres when the PostgreSQL store is in the tree). "floor" is
+# bench/Davit.KestrelFloor, Kestrel answering from fixed bytes with nothing of Davit in it: the small-request figures
+# only (GET of 4 KiB, PROPFIND Depth 0), the most Davit could reach on the same host.
 # Installs nginx-extras, libnginx-mod-http-dav-ext, apache2, wrk, curl and python3 from Debian when missing.
 set -euo pipefail
 
@@ -17,7 +19,7 @@ files=10000
 depth=2000
 chain_timeout=300
 only="get-large,put-large,ranges,get-small,propfind0,puts,propfind1,idle-rss,chain"
-servers="nginx,apache,filesystem,memory,postgres"
+servers="nginx,apache,floor,filesystem,memory,postgres"
 while (($#)); do
     case $1 in
     --runs) runs=$2; shift 2 ;;
@@ -58,12 +60,13 @@ large_size=$(stat -c %s "$work/large.bin")
 # Every server gets its files through its own PUT, so each serves what it wrote.
 names=()
 declare -A port_of pid_of idle_rss
-for name in nginx apache filesystem memory postgres; do
+for name in nginx apache floor filesystem memory postgres; do
     has_server "$name" || continue
     start_"$name" || continue # a server that is not available (postgres before its store lands) is left out
     names+=("$name")
     port_of[$name]=$port
     pid_of[$name]=$server_pid
+    [[ $name == floor ]] && continue # fixed answers: nothing to upload, and no memory figure to compare
     curl -sS -f -o /dev/null -X OPTIONS "http://127.0.0.1:$port/"
     idle_rss[$name]=$(tree_kib "$server_pid" VmRSS)
     curl -sS -f -H 'Expect:' -T "$work/small.bin" "http://127.0.0.1:$port/small.bin" -o /dev/null
@@ -91,6 +94,11 @@ for run in $(seq "$runs"); do
     for name in "${names[@]}"; do
         port=${port_of[$name]}
         base="http://127.0.0.1:$port"
+        if [[ $name == floor ]]; then # only the small requests: it stores nothing
+            wants get-small && record get-small "$name" "$(wrk_rate "$base/small.bin")"
+            wants propfind0 && record propfind0 "$name" "$(BENCH_METHOD=PROPFIND BENCH_DEPTH=0 BENCH_BODY=$allprop wrk_rate "$base/small.bin")"
+            continue
+        fi
         if wants get-large; then
             record get-large "$name" "$(curl -sS -f -o /dev/null -w '%{speed_download}' "$base/large.bin" | awk '{printf "%.0f", $1 / 1e6}')"
         fi
@@ -149,6 +157,7 @@ cell() { # figure server kind(rate|time)
 }
 
 for name in "${names[@]}"; do
+    [[ $name == floor ]] && continue
     record idle-rss "$name" "$(awk -v k="${idle_rss[$name]}" 'BEGIN {printf "%.0f", k / 1024}')"
     record peak-rss "$name" "$(awk -v k="$(tree_kib "${pid_of[$name]}" VmHWM)" 'BEGIN {printf "%.0f", k / 1024}')"
 done
@@ -169,7 +178,14 @@ label() {
     esac
 }
 kind() { case $1 in get-large | put-large | ranges | get-small | propfind0) echo rate ;; *) echo time ;; esac; }
-title() { case $1 in nginx) echo "nginx $(nginx_version)" ;; apache) echo "Apache $(apache_version)" ;; *) echo "Davit $1" ;; esac; }
+title() {
+    case $1 in
+    nginx) echo "nginx $(nginx_version)" ;;
+    apache) echo "Apache $(apache_version)" ;;
+    floor) echo "Kestrel floor" ;;
+    *) echo "Davit $1" ;;
+    esac
+}
 
 printf '%s, %s cores, load average %s, %s run(s), medians; Davit cells: value (ratio to nginx, above 1 is better)\n\n' \
     "$(date -u +%Y-%m-%d)" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$runs"
