@@ -2,8 +2,10 @@
 # Davit beside nginx and Apache mod_dav, in one run, on the figures of issue #16: large transfers, small requests,
 # listings, small PUTs, idle memory and deep paths. Prints a Markdown table whose Davit cells carry the ratio to
 # nginx measured in the same run (above 1: Davit is faster, or uses less memory).
-# Usage: bench/speed.sh [--runs N] [--seconds S] [--large MiB] [--files N] [--depth N] [--chain-timeout S]
+# Usage: bench/speed.sh [--runs N] [--seconds S] [--warmup S] [--large MiB] [--files N] [--depth N] [--chain-timeout S]
 #                       [--only figure,...] [--servers server,...]
+# Every wrk figure follows an uncounted warm-up of the same load: --warmup seconds (default 10) in the first run, 2 s in
+# the others.
 # A chain that takes longer than --chain-timeout (default 300 s; Apache takes far longer) is shown as "> S".
 # Figures: get-large put-large ranges get-small propfind0 puts propfind1 idle-rss chain.
 # Servers: nginx apache floor filesystem memory (and postgres when the PostgreSQL store is in the tree). "floor" is
@@ -14,6 +16,7 @@ set -euo pipefail
 
 runs=3
 seconds=10
+warmup=10
 large_mib=1024
 files=10000
 depth=2000
@@ -24,6 +27,7 @@ while (($#)); do
     case $1 in
     --runs) runs=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
     --large) large_mib=$2; shift 2 ;;
     --files) files=$2; shift 2 ;;
     --depth) depth=$2; shift 2 ;;
@@ -81,9 +85,10 @@ record() { result[$1,$2]+="$3 "; } # figure server value
 
 wrk_rate() { # url, then BENCH_* variables in the environment: requests per second, or "fail"
     local out
-    # Two seconds first, not counted, for every server alike: a just-started .NET server is still compiling its hot
-    # paths, which a short measurement would count against it.
-    wrk -t 2 -c 32 -d 2s -s "$repo/bench/${WRK_SCRIPT:-request.lua}" "$1" >/dev/null 2>&1 || true
+    # A warm-up first, not counted, for every server alike: a just-started .NET server is still compiling its hot paths
+    # (with tiered PGO, twice: instrumented, then optimized), which on two busy cores takes well over the 2 s the later
+    # runs give it, and a short measurement would count against it.
+    wrk -t 2 -c 32 -d "${warm}s" -s "$repo/bench/${WRK_SCRIPT:-request.lua}" "$1" >/dev/null 2>&1 || true
     out=$(wrk -t 2 -c 32 -d "${seconds}s" -s "$repo/bench/${WRK_SCRIPT:-request.lua}" "$1" 2>&1) || { echo fail; return; }
     grep -q 'Non-2xx' <<<"$out" && { echo fail; return; }
     awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out"
@@ -91,6 +96,8 @@ wrk_rate() { # url, then BENCH_* variables in the environment: requests per seco
 
 allprop='<?xml version="1.0" encoding="utf-8"?><propfind xmlns="DAV:"><allprop/></propfind>'
 for run in $(seq "$runs"); do
+    warm=2
+    ((run == 1)) && warm=$warmup
     for name in "${names[@]}"; do
         port=${port_of[$name]}
         base="http://127.0.0.1:$port"
