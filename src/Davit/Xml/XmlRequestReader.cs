@@ -31,6 +31,16 @@ internal static class XmlRequestReader
     /// </summary>
     public static async ValueTask<XDocument?> ReadAsync(DavRequest context)
     {
+        using var body = await ReadBytesAsync(context);
+        return body is null ? null : Parse(body, context.Options.MaxXmlDepth);
+    }
+
+    /// <summary>
+    /// The body's bytes, positioned at 0, or null when there is none (or it is empty); 413 when it is larger than the
+    /// cap. For a caller that parses them itself (or remembers what they parsed to).
+    /// </summary>
+    public static async ValueTask<MemoryStream?> ReadBytesAsync(DavRequest context)
+    {
         var request = context.Request;
         if (!MayHaveBody(request))
         {
@@ -44,7 +54,7 @@ internal static class XmlRequestReader
         }
 
         // Sized by Content-Length when the client sent one, so a small body is one allocation, not a growing copy.
-        using var buffer = new MemoryStream(request.ContentLength is { } expected ? (int)Math.Min(expected, 64 * 1024) : 0);
+        var buffer = new MemoryStream(request.ContentLength is { } expected ? (int)Math.Min(expected, 64 * 1024) : 0);
         var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
@@ -59,6 +69,11 @@ internal static class XmlRequestReader
                 buffer.Write(chunk, 0, read);
             }
         }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
         finally
         {
             ArrayPool<byte>.Shared.Return(chunk);
@@ -66,11 +81,12 @@ internal static class XmlRequestReader
 
         if (buffer.Length == 0)
         {
+            buffer.Dispose();
             return null;
         }
 
         buffer.Position = 0;
-        return Parse(buffer, context.Options.MaxXmlDepth);
+        return buffer;
     }
 
     /// <summary>
