@@ -115,6 +115,17 @@ start_davit() { # log-name, then server arguments
         --Logging:LogLevel:Microsoft.AspNetCore=Warning
 }
 
+# bench/Davit.KestrelFloor: Kestrel hosted as Davit.Server hosts it, answering GET and PROPFIND from fixed bytes.
+start_floor() {
+    if ! dotnet build "$repo/bench/Davit.KestrelFloor/Davit.KestrelFloor.csproj" -c Release --artifacts-path "$work/build" \
+        -v q -nologo >"$work/build-floor.log" 2>&1; then
+        cat "$work/build-floor.log" >&2
+        echo "the build of the Kestrel floor failed" >&2
+        exit 1
+    fi
+    server_dll="$work/build/bin/Davit.KestrelFloor/release/Davit.KestrelFloor.dll" start_server floor
+}
+
 start_filesystem() { start_davit filesystem --store filesystem --root "$work/davit-fs"; }
 
 start_memory() { start_davit memory --store memory; }

@@ -2,26 +2,32 @@
 # Davit beside nginx and Apache mod_dav, in one run, on the figures of issue #16: large transfers, small requests,
 # listings, small PUTs, idle memory and deep paths. Prints a Markdown table whose Davit cells carry the ratio to
 # nginx measured in the same run (above 1: Davit is faster, or uses less memory).
-# Usage: bench/speed.sh [--runs N] [--seconds S] [--large MiB] [--files N] [--depth N] [--chain-timeout S]
+# Usage: bench/speed.sh [--runs N] [--seconds S] [--warmup S] [--large MiB] [--files N] [--depth N] [--chain-timeout S]
 #                       [--only figure,...] [--servers server,...]
+# Every wrk figure follows an uncounted warm-up of the same load: --warmup seconds (default 10) in the first run, 2 s in
+# the others.
 # A chain that takes longer than --chain-timeout (default 300 s; Apache takes far longer) is shown as "> S".
 # Figures: get-large put-large ranges get-small propfind0 puts propfind1 idle-rss chain.
-# Servers: nginx apache filesystem memory (and postgres when the PostgreSQL store is in the tree).
+# Servers: nginx apache floor filesystem memory (and postgres when the PostgreSQL store is in the tree). "floor" is
+# bench/Davit.KestrelFloor, Kestrel answering from fixed bytes with nothing of Davit in it: the small-request figures
+# only (GET of 4 KiB, PROPFIND Depth 0), the most Davit could reach on the same host.
 # Installs nginx-extras, libnginx-mod-http-dav-ext, apache2, wrk, curl and python3 from Debian when missing.
 set -euo pipefail
 
 runs=3
 seconds=10
+warmup=10
 large_mib=1024
 files=10000
 depth=2000
 chain_timeout=300
 only="get-large,put-large,ranges,get-small,propfind0,puts,propfind1,idle-rss,chain"
-servers="nginx,apache,filesystem,memory,postgres"
+servers="nginx,apache,floor,filesystem,memory,postgres"
 while (($#)); do
     case $1 in
     --runs) runs=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
     --large) large_mib=$2; shift 2 ;;
     --files) files=$2; shift 2 ;;
     --depth) depth=$2; shift 2 ;;
@@ -58,12 +64,13 @@ large_size=$(stat -c %s "$work/large.bin")
 # Every server gets its files through its own PUT, so each serves what it wrote.
 names=()
 declare -A port_of pid_of idle_rss idle_uss
-for name in nginx apache filesystem memory postgres; do
+for name in nginx apache floor filesystem memory postgres; do
     has_server "$name" || continue
     start_"$name" || continue # a server that is not available (postgres before its store lands) is left out
     names+=("$name")
     port_of[$name]=$port
     pid_of[$name]=$server_pid
+    [[ $name == floor ]] && continue # fixed answers: nothing to upload, and no memory figure to compare
     curl -sS -f -o /dev/null -X OPTIONS "http://127.0.0.1:$port/"
     idle_rss[$name]=$(tree_kib "$server_pid" VmRSS)
     idle_uss[$name]=$(($(tree_kib "$server_pid" Private_Clean smaps_rollup) + $(tree_kib "$server_pid" Private_Dirty smaps_rollup)))
@@ -79,9 +86,10 @@ record() { result[$1,$2]+="$3 "; } # figure server value
 
 wrk_rate() { # url, then BENCH_* variables in the environment: requests per second, or "fail"
     local out
-    # Two seconds first, not counted, for every server alike: a just-started .NET server is still compiling its hot
-    # paths, which a short measurement would count against it.
-    wrk -t 2 -c 32 -d 2s -s "$repo/bench/${WRK_SCRIPT:-request.lua}" "$1" >/dev/null 2>&1 || true
+    # A warm-up first, not counted, for every server alike: a just-started .NET server is still compiling its hot paths
+    # (with tiered PGO, twice: instrumented, then optimized), which on two busy cores takes well over the 2 s the later
+    # runs give it, and a short measurement would count against it.
+    wrk -t 2 -c 32 -d "${warm}s" -s "$repo/bench/${WRK_SCRIPT:-request.lua}" "$1" >/dev/null 2>&1 || true
     out=$(wrk -t 2 -c 32 -d "${seconds}s" -s "$repo/bench/${WRK_SCRIPT:-request.lua}" "$1" 2>&1) || { echo fail; return; }
     grep -q 'Non-2xx' <<<"$out" && { echo fail; return; }
     awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out"
@@ -89,9 +97,16 @@ wrk_rate() { # url, then BENCH_* variables in the environment: requests per seco
 
 allprop='<?xml version="1.0" encoding="utf-8"?><propfind xmlns="DAV:"><allprop/></propfind>'
 for run in $(seq "$runs"); do
+    warm=2
+    ((run == 1)) && warm=$warmup
     for name in "${names[@]}"; do
         port=${port_of[$name]}
         base="http://127.0.0.1:$port"
+        if [[ $name == floor ]]; then # only the small requests: it stores nothing
+            wants get-small && record get-small "$name" "$(wrk_rate "$base/small.bin")"
+            wants propfind0 && record propfind0 "$name" "$(BENCH_METHOD=PROPFIND BENCH_DEPTH=0 BENCH_BODY=$allprop wrk_rate "$base/small.bin")"
+            continue
+        fi
         if wants get-large; then
             record get-large "$name" "$(curl -sS -f -o /dev/null -w '%{speed_download}' "$base/large.bin" | awk '{printf "%.0f", $1 / 1e6}')"
         fi
@@ -150,6 +165,7 @@ cell() { # figure server kind(rate|time)
 }
 
 for name in "${names[@]}"; do
+    [[ $name == floor ]] && continue
     record idle-rss "$name" "$(awk -v k="${idle_rss[$name]}" 'BEGIN {printf "%.0f", k / 1024}')"
     record idle-uss "$name" "$(awk -v k="${idle_uss[$name]}" 'BEGIN {printf "%.0f", k / 1024}')"
     record peak-rss "$name" "$(awk -v k="$(tree_kib "${pid_of[$name]}" VmHWM)" 'BEGIN {printf "%.0f", k / 1024}')"
@@ -172,7 +188,14 @@ label() {
     esac
 }
 kind() { case $1 in get-large | put-large | ranges | get-small | propfind0) echo rate ;; *) echo time ;; esac; }
-title() { case $1 in nginx) echo "nginx $(nginx_version)" ;; apache) echo "Apache $(apache_version)" ;; *) echo "Davit $1" ;; esac; }
+title() {
+    case $1 in
+    nginx) echo "nginx $(nginx_version)" ;;
+    apache) echo "Apache $(apache_version)" ;;
+    floor) echo "Kestrel floor" ;;
+    *) echo "Davit $1" ;;
+    esac
+}
 
 printf '%s, %s cores, load average %s, %s run(s), medians; Davit cells: value (ratio to nginx, above 1 is better)\n\n' \
     "$(date -u +%Y-%m-%d)" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$runs"

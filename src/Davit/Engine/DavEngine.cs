@@ -364,15 +364,34 @@ internal sealed class DavEngine
             throw new DavException(StatusCodes.Status400BadRequest, "The request path has an invalid segment.");
         }
 
-        var mountSegments = (http.Request.PathBase.Value + mount.Prefix).Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (segments.Count < mountSegments.Length
-            || !segments.Take(mountSegments.Length).SequenceEqual(mountSegments, StringComparer.Ordinal)
-            || !DavPath.TryCreate(segments.Skip(mountSegments.Length), out var path))
+        // Without a path base (the usual case) the mount's segments and href were worked out once, at mapping time.
+        var pathBase = http.Request.PathBase;
+        var mountSegments = pathBase.HasValue ? (pathBase.Value + mount.Prefix).Split('/', StringSplitOptions.RemoveEmptyEntries) : mount.Segments;
+        if (!StartsWith(segments, mountSegments)
+            || !DavPath.TryCreate(mountSegments.Length == 0 ? segments : segments.Skip(mountSegments.Length), out var path))
         {
             throw new DavException(StatusCodes.Status404NotFound, "The request path is not below the WebDAV mount.");
         }
 
-        return (path, PathCodec.EncodePath(mountSegments), rawPath.ToString());
+        return (path, pathBase.HasValue ? PathCodec.EncodePath(mountSegments) : mount.HrefPrefix, rawPath.ToString());
+    }
+
+    private static bool StartsWith(List<string> segments, string[] prefix)
+    {
+        if (segments.Count < prefix.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < prefix.Length; i++)
+        {
+            if (!string.Equals(segments[i], prefix[i], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private async Task AnswerAsync(HttpContext http, int statusCode, string? xmlBody, string detail)

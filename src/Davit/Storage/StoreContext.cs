@@ -9,6 +9,9 @@ namespace Davit.Storage;
 /// </summary>
 public sealed class StoreContext
 {
+    // Made on first use: most requests (a GET, a PROPFIND) never keep anything in it.
+    private Dictionary<object, object?>? items;
+
     /// <summary>Creates the context of one request.</summary>
     /// <param name="user">The authenticated user (an anonymous principal when there is no authentication).</param>
     /// <param name="services">The request's service provider.</param>
@@ -32,7 +35,7 @@ public sealed class StoreContext
     public CancellationToken RequestAborted { get; }
 
     /// <summary>Per-request state a store may keep (rows it has read, say).</summary>
-    public IDictionary<object, object?> Items { get; } = new Dictionary<object, object?>();
+    public IDictionary<object, object?> Items => items ??= new Dictionary<object, object?>();
 
     /// <summary>
     /// The unit of work the engine began with <see cref="IDavStore.BeginAsync"/> and has not yet ended, or null.

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Xml;
 using System.Xml.Linq;
 using Davit.Engine;
@@ -30,6 +31,16 @@ internal static class XmlRequestReader
     /// </summary>
     public static async ValueTask<XDocument?> ReadAsync(DavRequest context)
     {
+        using var body = await ReadBytesAsync(context);
+        return body is null ? null : Parse(body, context.Options.MaxXmlDepth);
+    }
+
+    /// <summary>
+    /// The body's bytes, positioned at 0, or null when there is none (or it is empty); 413 when it is larger than the
+    /// cap. For a caller that parses them itself (or remembers what they parsed to).
+    /// </summary>
+    public static async ValueTask<MemoryStream?> ReadBytesAsync(DavRequest context)
+    {
         var request = context.Request;
         if (!MayHaveBody(request))
         {
@@ -42,26 +53,40 @@ internal static class XmlRequestReader
             throw new DavException(StatusCodes.Status413PayloadTooLarge, "The XML request body is larger than the configured limit.");
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, context.Aborted)) > 0)
+        // Sized by Content-Length when the client sent one, so a small body is one allocation, not a growing copy.
+        var buffer = new MemoryStream(request.ContentLength is { } expected ? (int)Math.Min(expected, 64 * 1024) : 0);
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
         {
-            if (buffer.Length + read > limit)
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, context.Aborted)) > 0)
             {
-                throw new DavException(StatusCodes.Status413PayloadTooLarge, "The XML request body is larger than the configured limit.");
-            }
+                if (buffer.Length + read > limit)
+                {
+                    throw new DavException(StatusCodes.Status413PayloadTooLarge, "The XML request body is larger than the configured limit.");
+                }
 
-            buffer.Write(chunk, 0, read);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         if (buffer.Length == 0)
         {
+            buffer.Dispose();
             return null;
         }
 
         buffer.Position = 0;
-        return Parse(buffer, context.Options.MaxXmlDepth);
+        return buffer;
     }
 
     /// <summary>
@@ -72,8 +97,12 @@ internal static class XmlRequestReader
     /// </summary>
     public static XDocument Parse(Stream stream, int maxDepth)
     {
-        CheckDepth(stream, maxDepth);
-        stream.Position = 0;
+        if (MayNestDeeperThan(stream, maxDepth))
+        {
+            CheckDepth(stream, maxDepth);
+            stream.Position = 0;
+        }
+
         try
         {
             using var reader = XmlReader.Create(stream, Settings);
@@ -88,6 +117,22 @@ internal static class XmlRequestReader
             // Well-formed for the reader, but not a namespace-valid tree (an element named xmlns:x, for one).
             throw new DavException(StatusCodes.Status400BadRequest, $"The request body is not namespace-valid XML: {ex.Message}", innerException: ex);
         }
+    }
+
+    /// <summary>
+    /// False when the body has too few '&lt;' bytes to open more than <paramref name="maxDepth"/> nested elements: every
+    /// element starts with one, in UTF-8, UTF-16, UTF-32 and the single-byte encodings the reader knows, and a '&lt;' in a
+    /// comment or CDATA only makes the count larger. Such a body (every PROPFIND a client sends in practice) skips the
+    /// first pass, which would find nothing the parse itself does not.
+    /// </summary>
+    private static bool MayNestDeeperThan(Stream stream, int maxDepth)
+    {
+        if (stream is not MemoryStream memory || !memory.TryGetBuffer(out var bytes))
+        {
+            return true;
+        }
+
+        return bytes.AsSpan((int)memory.Position).Count((byte)'<') > maxDepth;
     }
 
     private static void CheckDepth(Stream stream, int maxDepth)
@@ -110,7 +155,8 @@ internal static class XmlRequestReader
         }
     }
 
-    private static XmlReaderSettings Settings => new()
+    // Shared: a reader copies what it needs from its settings and never changes them.
+    private static readonly XmlReaderSettings Settings = new()
     {
         DtdProcessing = DtdProcessing.Prohibit,
         XmlResolver = null,

@@ -20,6 +20,53 @@ public abstract partial class HttpConformanceTests
     }
 
     [Fact]
+    public async Task Concurrent_Propfinds_With_Different_Bodies_Each_Get_The_Answer_To_Their_Own_Body()
+    {
+        // The engine remembers parsed bodies and reuses buffers: no answer may carry another request's choice.
+        await Client.PutAsync("four.txt", "four");
+        const string lengthOnly = "<D:propfind xmlns:D=\"DAV:\"><D:prop><D:getcontentlength/></D:prop></D:propfind>";
+        const string nameAndMissing = "<D:propfind xmlns:D=\"DAV:\"><D:prop><D:displayname/><x:nothing xmlns:x=\"urn:x\"/></D:prop></D:propfind>";
+        const string names = "<D:propfind xmlns:D=\"DAV:\"><D:propname/></D:propfind>";
+        var bodies = new[] { null, lengthOnly, nameAndMissing, names };
+        var answers = await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
+        {
+            var body = bodies[i % bodies.Length];
+            return (Body: body, Multistatus: await Dav.MultistatusAsync(await Client.PropfindAsync("four.txt", "0", body)));
+        }));
+
+        var href = Href("four.txt");
+        foreach (var (body, ms) in answers)
+        {
+            var length = Dav.Property(ms, href, D + "getcontentlength");
+            var name = Dav.Property(ms, href, D + "displayname");
+            var missing = Dav.Property(ms, href, XName.Get("nothing", "urn:x"));
+            switch (body)
+            {
+                case null:
+                    Assert.Equal("4", length?.Property.Value);
+                    Assert.Equal("four.txt", name?.Property.Value);
+                    Assert.Null(missing);
+                    break;
+                case lengthOnly:
+                    Assert.Equal("4", length?.Property.Value);
+                    Assert.Null(name);
+                    Assert.Null(missing);
+                    break;
+                case nameAndMissing:
+                    Assert.Null(length);
+                    Assert.Equal("four.txt", name?.Property.Value);
+                    Assert.Equal("HTTP/1.1 404 Not Found", missing?.Status);
+                    break;
+                default:
+                    Assert.Equal(string.Empty, length?.Property.Value);
+                    Assert.Equal(string.Empty, name?.Property.Value);
+                    Assert.Null(missing);
+                    break;
+            }
+        }
+    }
+
+    [Fact]
     public async Task Propfind_Depth_1_Lists_Members_With_Collection_Hrefs_Ending_In_Slash()
     {
         await Client.SendAsync("MKCOL", "p/");

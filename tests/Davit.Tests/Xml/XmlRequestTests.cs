@@ -8,7 +8,16 @@ namespace Davit.Tests.Xml;
 
 public sealed class XmlRequestTests
 {
-    private static XDocument Load(string xml) => XmlRequestReader.Parse(new MemoryStream(Encoding.UTF8.GetBytes(xml)), 100);
+    private static XDocument Load(string xml) => XmlRequestReader.Parse(Body(Encoding.UTF8.GetBytes(xml)), 100);
+
+    // As the engine holds a request body: a MemoryStream whose buffer can be looked at, at position 0.
+    private static MemoryStream Body(byte[] bytes)
+    {
+        var stream = new MemoryStream();
+        stream.Write(bytes);
+        stream.Position = 0;
+        return stream;
+    }
 
     [Theory]
     [InlineData("<D:propfind xmlns:D=\"DAV:\"><D:prop>")]
@@ -92,5 +101,52 @@ public sealed class XmlRequestTests
     public void Proppatch_Without_Body_Is_400()
     {
         Assert.Equal(400, Assert.Throws<DavException>(() => ProppatchRequest.Parse(null)).StatusCode);
+    }
+
+    // A body with no more '<' than the depth limit skips the depth pass; these sit on both sides of that line, in every
+    // encoding the reader detects by itself, so a count that missed a '<' would let a too-deep body through.
+    public static TheoryData<string> Encodings => new() { "utf-8", "utf-16LE", "utf-16BE", "utf-32" };
+
+    [Theory]
+    [MemberData(nameof(Encodings))]
+    public void Nesting_One_Level_Deeper_Than_The_Limit_Is_400_In_Any_Encoding(string encoding)
+    {
+        var ex = Assert.Throws<DavException>(() => XmlRequestReader.Parse(Nested(4, encoding), maxDepth: 3));
+        Assert.Equal(400, ex.StatusCode);
+        Assert.Contains("deeper than 3 levels", ex.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(Encodings))]
+    public void Nesting_Exactly_At_The_Limit_Parses_In_Any_Encoding(string encoding)
+    {
+        var document = XmlRequestReader.Parse(Nested(3, encoding), maxDepth: 3);
+        Assert.Equal(3, document.Descendants().Count());
+    }
+
+    [Fact]
+    public void A_Shallow_Body_With_More_Elements_Than_The_Depth_Limit_Parses()
+    {
+        var props = string.Concat(Enumerable.Range(0, 150).Select(i => $"<p{i} xmlns=\"urn:x\"/>"));
+        var request = PropfindRequest.Parse(Load($"<propfind xmlns=\"DAV:\"><prop>{props}</prop></propfind>"));
+        Assert.Equal(150, request.Names.Count);
+    }
+
+    [Fact]
+    public void Malformed_Xml_Under_The_Depth_Pass_Threshold_Is_Still_400()
+    {
+        // Three '<', below the limit of 100: only the parse itself sees the body, and it must refuse it alike.
+        var ex = Assert.Throws<DavException>(() => Load("<propfind xmlns=\"DAV:\"><allprop></propfind>"));
+        Assert.Equal(400, ex.StatusCode);
+        Assert.Contains("not well-formed", ex.Message);
+    }
+
+    // levels nested elements (<a><a><a/></a></a>: as few '<' as that depth takes) in the given encoding, with its
+    // byte order mark.
+    private static MemoryStream Nested(int levels, string encoding)
+    {
+        var xml = string.Concat(Enumerable.Repeat("<a>", levels - 1)) + "<a/>" + string.Concat(Enumerable.Repeat("</a>", levels - 1));
+        var chosen = Encoding.GetEncoding(encoding);
+        return Body([.. chosen.GetPreamble(), .. chosen.GetBytes(xml)]);
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using Davit.Http;
@@ -107,13 +108,27 @@ internal static class ContentSender
             || media.EndsWith("+xml", StringComparison.OrdinalIgnoreCase);
     }
 
-    private static string Disposition(HttpRequest request, string name)
+    private static string Disposition(HttpRequest request, string name) =>
+        // "?download" asks the browser to save; otherwise media play in place.
+        Disposition(request.QueryString.HasValue && request.Query.ContainsKey("download") ? "attachment" : "inline", name);
+
+    /// <summary>The Content-Disposition value for <paramref name="name"/>. RFC 6266 filename* carries any name; a name of
+    /// letters, digits, '.', '-' and '_' needs neither quoting nor percent-encoding in either parameter, so it is put
+    /// together directly, as the header type would write it.</summary>
+    internal static string Disposition(string type, string name)
     {
-        // "?download" asks the browser to save; otherwise media play in place. RFC 6266 filename* carries any name.
-        var value = new ContentDispositionHeaderValue(request.Query.ContainsKey("download") ? "attachment" : "inline");
-        value.SetHttpFileName(name);
-        return value.ToString();
+        if (name.Length == 0 || name.AsSpan().ContainsAnyExcept(PlainNameChars))
+        {
+            var value = new ContentDispositionHeaderValue(type);
+            value.SetHttpFileName(name);
+            return value.ToString();
+        }
+
+        return $"{type}; filename={name}; filename*=UTF-8''{name}";
     }
+
+    private static readonly SearchValues<char> PlainNameChars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_");
 
     private static async ValueTask SendMultipartAsync(DavRequest context, IContentReader file, IReadOnlyList<ByteRange> ranges)
     {

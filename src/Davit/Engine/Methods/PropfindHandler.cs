@@ -17,6 +17,8 @@ namespace Davit.Engine.Methods;
 /// </summary>
 internal sealed class PropfindHandler : IReadHandler
 {
+    private readonly PropfindBodies bodies = new();
+
     public async ValueTask HandleAsync(DavRequest request)
     {
         if (!DavHeaders.TryParseDepth(request.Request.Headers["Depth"], Depth.Infinity, out var depth))
@@ -30,7 +32,7 @@ internal sealed class PropfindHandler : IReadHandler
             throw new DavException(StatusCodes.Status403Forbidden, "PROPFIND with Depth: infinity is turned off.", DavNames.PropfindFiniteDepth);
         }
 
-        var propfind = PropfindRequest.Parse(await XmlRequestReader.ReadAsync(request));
+        var propfind = await bodies.ReadAsync(request);
         var members = item is IFolder && depth != Depth.Zero;
         var locks = request.Locks is null ? [] : await request.Locks.FindAsync(item.Path, members, request.Now, request.Aborted);
         var live = new LiveContext(request, locks);
