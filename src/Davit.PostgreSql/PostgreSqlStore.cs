@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using Davit.Storage;
 using Microsoft.Extensions.Logging;
@@ -177,16 +178,23 @@ public sealed partial class PostgreSqlStore : IDavStore, IContentStaging, IState
 
         // The store id marks the bytes as this database's; reading it needs the schema checked.
         await EnsureReadyAsync(cancellationToken);
-        var buffer = new byte[PgBuffered.Limit + 1];
-        var filled = await data.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
-        if (filled <= PgBuffered.Limit)
+        var buffer = ArrayPool<byte>.Shared.Rent(PgBuffered.Limit + 1);
+        try
         {
-            return new PgBuffered(StoreId, buffer.AsSpan(0, filled).ToArray());
-        }
+            var filled = await data.ReadAtLeastAsync(buffer.AsMemory(0, PgBuffered.Limit + 1), PgBuffered.Limit + 1, throwOnEndOfStream: false, cancellationToken);
+            if (filled <= PgBuffered.Limit)
+            {
+                return new PgBuffered(StoreId, buffer.AsSpan(0, filled).ToArray());
+            }
 
-        // Longer than announced: the bytes read so far, then the rest, go to the database like any large body.
-        await using var whole = new PrefixedStream(buffer, data);
-        return await StageCoreAsync(whole, cancellationToken);
+            // Longer than announced: the bytes read so far, then the rest, go to the database like any large body.
+            await using var whole = new PrefixedStream(buffer.AsMemory(0, filled), data);
+            return await StageCoreAsync(whole, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>
