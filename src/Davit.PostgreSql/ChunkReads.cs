@@ -171,7 +171,7 @@ internal sealed class PgContentReader(PostgreSqlStore store, PgUnitOfWork? unit,
 /// The first <c>length</c> bytes of a version as a stream (an upload's saved bytes, staged bytes), read with one
 /// statement on a connection of its own as the caller reads; disposing it gives the connection back.
 /// </summary>
-internal sealed class ChunkStream(Database database, long contentId, int chunkSize, long length) : Stream
+internal sealed class ChunkStream(Database database, long contentId, int chunkSize, long length) : ReadOnceStream
 {
     private NpgsqlConnection? connection;
     private NpgsqlCommand? command;
@@ -179,12 +179,6 @@ internal sealed class ChunkStream(Database database, long contentId, int chunkSi
     private Stream? chunk;
     private long position;
     private long nextIndex;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
 
     public override long Length => length;
 
@@ -235,21 +229,6 @@ internal sealed class ChunkStream(Database database, long contentId, int chunkSi
             }
         });
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {

@@ -6,9 +6,10 @@ namespace Davit.PostgreSql;
 
 /// <summary>
 /// Turns the <see cref="FileContent"/> of a write into a content version to point a file at: bytes this database
-/// staged, or the bytes of one of its finished uploads, are taken as they are (a row switch); anything else is read
-/// into a new version, before the write's transaction when there is none yet (so a slow body never holds the write
-/// lock), or inside the unit of work the request already holds.
+/// staged, or the bytes of one of its finished uploads, are taken as they are (a row switch); a small body staged in
+/// memory is inserted by the write's transaction; anything else is read into a new version, before the write's
+/// transaction when there is none yet (so a slow body never holds the write lock), or inside the unit of work the
+/// request already holds.
 /// </summary>
 internal sealed class ContentIntake(PostgreSqlStore store)
 {
@@ -20,12 +21,16 @@ internal sealed class ContentIntake(PostgreSqlStore store)
         }
 
         await using var stream = await content.OpenReadAsync(cancellationToken);
-        var staged = await store.StageCoreAsync(stream, cancellationToken);
+        var staged = await store.StageCoreAsync(stream, content.Length, cancellationToken);
         return new Prepared(store, content, staged);
     }
 
-    private PgStaged? OwnStaged(FileContent content) =>
-        content.Staged is PgStaged staged && staged.StoreId == store.StoreId ? staged : null;
+    private IStagedContent? OwnStaged(FileContent content) => content.Staged switch
+    {
+        PgStaged staged when staged.StoreId == store.StoreId => staged,
+        PgBuffered buffered when buffered.StoreId == store.StoreId => buffered,
+        _ => null,
+    };
 
     private bool OwnSession(FileContent content) => content.Session is not null && content.Sessions switch
     {
@@ -36,21 +41,21 @@ internal sealed class ContentIntake(PostgreSqlStore store)
 
     /// <summary>A write's content, ready to be taken in its transaction; disposing it discards what it staged and
     /// nobody took.</summary>
-    public sealed class Prepared(PostgreSqlStore store, FileContent content, PgStaged? staged) : IAsyncDisposable
+    public sealed class Prepared(PostgreSqlStore store, FileContent content, IStagedContent? staged) : IAsyncDisposable
     {
         /// <summary>The version to point the file at, and its length, in <paramref name="transaction"/>.</summary>
         public async ValueTask<(long Id, long Length)> TakeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
         {
-            if (staged is not null)
+            switch (staged ?? store.Intake.OwnStaged(content))
             {
-                return (staged.ContentId, staged.Length);
-            }
-
-            if (store.Intake.OwnStaged(content) is { } own)
-            {
-                var length = await Sql.Command(connection, transaction, "SELECT length FROM contents WHERE id = $1").With(own.ContentId).ScalarAsync<long?>(cancellationToken)
-                    ?? throw new StoreException(StoreError.NotFound, "The staged bytes were reclaimed before they were stored.");
-                return (own.ContentId, length);
+                case PgBuffered buffered:
+                    return (await Contents.InsertSmallAsync(connection, transaction, buffered.Bytes, store.Now(), cancellationToken), buffered.Length);
+                case PgStaged ours when ours == staged:
+                    return (ours.ContentId, ours.Length);
+                case PgStaged own:
+                    var length = await Sql.Command(connection, transaction, "SELECT length FROM contents WHERE id = $1").With(own.ContentId).ScalarAsync<long?>(cancellationToken)
+                        ?? throw new StoreException(StoreError.NotFound, "The staged bytes were reclaimed before they were stored.");
+                    return (own.ContentId, length);
             }
 
             if (store.Intake.OwnSession(content) && await store.Uploads.TryTakeAsync(connection, transaction, content.Session!, cancellationToken) is { } taken)
@@ -70,6 +75,27 @@ internal sealed class ContentIntake(PostgreSqlStore store)
             }
         }
     }
+}
+
+/// <summary>A small body staged by <see cref="PostgreSqlStore.StageAsync"/> in memory, for the write's transaction to
+/// insert (<see cref="Contents.InsertSmallAsync"/>); nothing to discard.</summary>
+internal sealed class PgBuffered(string storeId, byte[] bytes) : IStagedContent
+{
+    /// <summary>The longest body kept in memory. A body this small is inserted while the write lock is held, which
+    /// costs less than the commit of staging it; a larger one would hold the lock (which every node's writes share)
+    /// for the time of writing it, and each waiting write would hold its bytes in memory meanwhile.</summary>
+    public const int Limit = 64 * 1024;
+
+    public string StoreId { get; } = storeId;
+
+    public ReadOnlyMemory<byte> Bytes => bytes;
+
+    public long Length => bytes.Length;
+
+    public ValueTask<Stream> OpenReadAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult<Stream>(new MemoryStream(bytes, writable: false));
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
 
 /// <summary>Bytes staged by <see cref="PostgreSqlStore.StageAsync"/>: a committed content version nothing uses yet.

@@ -34,6 +34,23 @@ internal static class Contents
         return id;
     }
 
+    /// <summary>
+    /// A new version holding <paramref name="data"/> (at most one chunk), in one statement of the write's transaction.
+    /// It is born in <c>content_gc</c> like every version, so that it is reclaimed if the transaction commits without
+    /// a file pointing at it.
+    /// </summary>
+    public static async ValueTask<long> InsertSmallAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ReadOnlyMemory<byte> data, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(data.Length, ChunkSize);
+        return await Sql.Command(connection, transaction, """
+            WITH c AS (INSERT INTO contents (length, chunk_size, created) VALUES ($1, $2, $3) RETURNING id),
+                 g AS (INSERT INTO content_gc (content_id, not_before) SELECT id, $4 FROM c),
+                 k AS (INSERT INTO chunks (content_id, idx, data) SELECT id, 0, $5 FROM c WHERE $1 > 0)
+            SELECT id FROM c
+            """).With((long)data.Length).With(ChunkSize).With(Ticks.From(now)).With(Ticks.From(now + StagingGrace)).With(data)
+            .ScalarAsync<long>(cancellationToken);
+    }
+
     public static ValueTask<int> SetLengthAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long id, long length, CancellationToken cancellationToken) =>
         Sql.Command(connection, transaction, "UPDATE contents SET length = $2 WHERE id = $1").With(id).With(length).RunAsync(cancellationToken);
 

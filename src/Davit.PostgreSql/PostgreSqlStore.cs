@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using Davit.Storage;
 using Microsoft.Extensions.Logging;
@@ -155,7 +156,45 @@ public sealed partial class PostgreSqlStore : IDavStore, IContentStaging, IState
     public async ValueTask<IStagedContent> StageAsync(Stream data, long? expectedLength, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return await StageCoreAsync(data, cancellationToken);
+        return await StageCoreAsync(data, expectedLength, cancellationToken);
+    }
+
+    /// <summary>
+    /// Stages <paramref name="data"/>: a body announced at most <see cref="PgBuffered.Limit"/> long that is no longer
+    /// than that is kept in memory, to be inserted by the write's own transaction (one commit per small PUT, not two);
+    /// anything else is written to the database now (<see cref="StageCoreAsync(Stream, CancellationToken)"/>).
+    /// </summary>
+    /// <remarks>
+    /// Bytes in memory are as durable as staged rows are (see below): nobody can see them until the write that takes
+    /// them commits, and that commit waits for the disk. The body is read to its end before the write begins, so a slow
+    /// client still never holds the write lock.
+    /// </remarks>
+    internal async ValueTask<IStagedContent> StageCoreAsync(Stream data, long? expectedLength, CancellationToken cancellationToken)
+    {
+        if (expectedLength is not { } announced || announced > PgBuffered.Limit)
+        {
+            return await StageCoreAsync(data, cancellationToken);
+        }
+
+        // The store id marks the bytes as this database's; reading it needs the schema checked.
+        await EnsureReadyAsync(cancellationToken);
+        var buffer = ArrayPool<byte>.Shared.Rent(PgBuffered.Limit + 1);
+        try
+        {
+            var filled = await data.ReadAtLeastAsync(buffer.AsMemory(0, PgBuffered.Limit + 1), PgBuffered.Limit + 1, throwOnEndOfStream: false, cancellationToken);
+            if (filled <= PgBuffered.Limit)
+            {
+                return new PgBuffered(StoreId, buffer.AsSpan(0, filled).ToArray());
+            }
+
+            // Longer than announced: the bytes read so far, then the rest, go to the database like any large body.
+            await using var whole = new PrefixedStream(buffer.AsMemory(0, filled), data);
+            return await StageCoreAsync(whole, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>
