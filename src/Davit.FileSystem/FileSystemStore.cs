@@ -70,8 +70,9 @@ public sealed partial class FileSystemStore : IDavStore, IContentStaging, IState
 
     internal ContentCommitter Committer { get; }
 
-    /// <summary>Folder flushes shared by the writers of this instance (group commit).</summary>
-    internal Disk.FolderFlushes FolderFlushes { get; } = new();
+    /// <summary>Folder flushes shared by the writers of this instance (group commit); tests may replace it to watch
+    /// or hold up the flushes.</summary>
+    internal Disk.FolderFlushes FolderFlushes { get; set; } = new();
 
     internal MetadataDatabase Database { get; }
 

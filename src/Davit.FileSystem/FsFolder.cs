@@ -319,7 +319,7 @@ internal sealed class FsFolder : FsItem, IFolder, IModificationTime, IMoveTarget
 
         if (Unit is not null)
         {
-            Unit.FlushOnCommit(DirectoryFlush.ParentOf(entry));
+            Unit.FlushOnCommit(DirectoryFlush.ParentOf(entry), namesAFolder: true);
             return created;
         }
 

@@ -27,6 +27,7 @@ internal sealed class FsUnitOfWork : IUnitOfWork, IMetadata, ILockStore, IUpload
     private readonly List<string> foldersToFlush = [];
     private readonly long changesAtStart;
     private long selfCheckingChanges;
+    private bool flushInsideLock;
     private bool committed;
 
     private readonly UndoJournal.Writer journal;
@@ -68,8 +69,14 @@ internal sealed class FsUnitOfWork : IUnitOfWork, IMetadata, ILockStore, IUpload
     /// (<see cref="Disk.FolderFlushes"/>); otherwise it is made before the commit, as a journaled rename must be
     /// durable before the commit that makes it final.
     /// </summary>
-    public void FlushOnCommit(string folder)
+    /// <param name="folder">The folder that holds the new name.</param>
+    /// <param name="namesAFolder">True when the new name is a folder that later writes may fill: its name is then
+    /// flushed before the write lock is released, whatever else the unit of work did. A writer that puts a file into
+    /// the new folder takes the lock after this one (in any process sharing the root), so it cannot answer before the
+    /// folder's own name is durable; otherwise its file could be lost with the folder's name after a power cut.</param>
+    public void FlushOnCommit(string folder, bool namesAFolder = false)
     {
+        flushInsideLock |= namesAFolder;
         if (!foldersToFlush.Contains(folder, StringComparer.Ordinal))
         {
             foldersToFlush.Add(folder);
@@ -108,7 +115,7 @@ internal sealed class FsUnitOfWork : IUnitOfWork, IMetadata, ILockStore, IUpload
     public async ValueTask CommitAsync(CancellationToken cancellationToken)
     {
         var onlySelfChecking = TotalChanges(writer) - selfCheckingChanges == changesAtStart;
-        var flushLater = foldersToFlush.Count > 0 && !journal.IsUsed && onlySelfChecking;
+        var flushLater = foldersToFlush.Count > 0 && !journal.IsUsed && onlySelfChecking && !flushInsideLock;
         if (!flushLater)
         {
             await FlushFoldersAsync();
