@@ -63,7 +63,28 @@ internal sealed class AutoScope(PostgreSqlStore store) : ISqlScope
 /// <summary>The write lock: one advisory lock per database, held by a writing transaction until it ends.</summary>
 internal static class WriteLock
 {
-    public static async ValueTask TakeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
-        await Sql.Command(connection, transaction, "SELECT pg_advisory_xact_lock($1, $2)")
+    /// <summary>Takes the lock for <paramref name="transaction"/>.</summary>
+    /// <param name="connection">The transaction's connection.</param>
+    /// <param name="transaction">The writing transaction, which holds the lock until it ends.</param>
+    /// <param name="cancellationToken">Cancels the wait for the lock.</param>
+    /// <param name="commitWithoutWaiting">True when the caller will wait for the disk itself after the commit (see
+    /// <see cref="PgUnitOfWork.CommitAsync"/>): the transaction's commit then does not wait for its log flush, so the
+    /// lock, released by the commit, is not held during the flush.</param>
+    public static async ValueTask TakeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken, bool commitWithoutWaiting = false) =>
+        await Sql.Command(connection, transaction, commitWithoutWaiting
+                ? "SELECT pg_advisory_xact_lock($1, $2), set_config('synchronous_commit', 'off', true)"
+                : "SELECT pg_advisory_xact_lock($1, $2)")
             .With(Schema.LockClass).With(Schema.WriteLock).RunAsync(cancellationToken);
+
+    /// <summary>
+    /// Returns once everything committed on <paramref name="connection"/> so far is as durable as the server's own
+    /// <c>synchronous_commit</c> makes a commit. A transaction of its own writes a tiny transactional logical
+    /// message (prefix <c>davit-flush</c>, empty; ignored unless someone decodes the log logically, and filtered by
+    /// its prefix there) so that it has a commit record whose commit waits for the flush: the log is flushed in
+    /// order, so every earlier record is durable with it. A transaction that only took an id would not do: one that
+    /// wrote nothing else to the log commits without waiting. Writers that get here at about the same time share one
+    /// flush (PostgreSQL flushes the log as far as it was written).
+    /// </summary>
+    public static async ValueTask WaitForDiskAsync(NpgsqlConnection connection) =>
+        await Sql.Command(connection, null, "SELECT pg_logical_emit_message(true, 'davit-flush', '')").RunAsync(CancellationToken.None);
 }

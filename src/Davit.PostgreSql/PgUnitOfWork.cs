@@ -9,6 +9,8 @@ namespace Davit.PostgreSql;
 /// A write unit of work: one transaction (READ COMMITTED) on one connection, holding the database's write lock from
 /// begin to end, so that the writes and lock changes of every node run one after another and a lock cannot be added
 /// between the engine's lock check and the write it guards. Disposing it without a commit rolls everything back.
+/// Its commit does not wait for the disk while it holds the lock: the lock is released first, then the unit waits for
+/// the log flush, shared with the writers that committed meanwhile (see <see cref="CommitAsync"/>).
 /// </summary>
 /// <remarks>While it runs, the engine's lock store and upload-session store for the request are this object, so that
 /// lock changes and the takeover of a finished upload are part of the transaction.</remarks>
@@ -21,6 +23,7 @@ internal sealed class PgUnitOfWork : IUnitOfWork, ISqlScope, ILockStore, IUpload
     private readonly NpgsqlConnection connection;
     private readonly NpgsqlTransaction transaction;
     private int ended;
+    private int gateReleased;
 
     private PgUnitOfWork(PostgreSqlStore store, NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
@@ -53,7 +56,7 @@ internal sealed class PgUnitOfWork : IUnitOfWork, ISqlScope, ILockStore, IUpload
             var transaction = await store.Database.GuardAsync(async () =>
             {
                 var begun = await opened.BeginTransactionAsync(cancellationToken);
-                await WriteLock.TakeAsync(opened, begun, cancellationToken);
+                await WriteLock.TakeAsync(opened, begun, cancellationToken, commitWithoutWaiting: true);
                 return begun;
             });
             return new PgUnitOfWork(store, connection, transaction);
@@ -70,6 +73,15 @@ internal sealed class PgUnitOfWork : IUnitOfWork, ISqlScope, ILockStore, IUpload
         }
     }
 
+    /// <summary>
+    /// Commits without waiting for the disk, which releases the write lock at once; lets the next writer of this
+    /// process in; then waits until the commit is flushed (<see cref="WriteLock.WaitForDiskAsync"/>), so the write is
+    /// answered only once it would survive a crash of the database server or a power cut. Writers share flushes this
+    /// way: a flush made while the lock was held could serve no one else. As with the file-system store, a write is
+    /// visible to other requests from its commit, a moment before it is durable: a crash in that moment loses a
+    /// write that nobody was told had succeeded, though another client may have read it. A flush that fails after
+    /// the commit fails the request (503), and the change stays.
+    /// </summary>
     public async ValueTask CommitAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref ended, 1) != 0)
@@ -82,6 +94,21 @@ internal sealed class PgUnitOfWork : IUnitOfWork, ISqlScope, ILockStore, IUpload
             await transaction.CommitAsync(CancellationToken.None);
             return 0;
         });
+
+        ReleaseGate();
+        await Store.Database.GuardAsync(async () =>
+        {
+            await WriteLock.WaitForDiskAsync(connection);
+            return 0;
+        });
+    }
+
+    private void ReleaseGate()
+    {
+        if (Interlocked.Exchange(ref gateReleased, 1) == 0)
+        {
+            Store.WriteGate.Release();
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -102,7 +129,7 @@ internal sealed class PgUnitOfWork : IUnitOfWork, ISqlScope, ILockStore, IUpload
         {
             await transaction.DisposeAsync();
             await connection.DisposeAsync();
-            Store.WriteGate.Release();
+            ReleaseGate();
         }
     }
 
