@@ -99,7 +99,7 @@ public sealed partial class FileSystemStore : IDavStore, IContentStaging, IState
         var staged = Staging.Reserve();
         try
         {
-            return new FsStaged(staged, await staged.WriteAsync(data, cancellationToken));
+            return new FsStaged(staged, await staged.WriteAsync(data, Committer, cancellationToken));
         }
         catch
         {
@@ -131,7 +131,7 @@ public sealed partial class FileSystemStore : IDavStore, IContentStaging, IState
     /// </summary>
     internal async ValueTask<Staged> StageAsync(FileContent content, IMetadata metadata, CancellationToken cancellationToken)
     {
-        if (content.Staged is FsStaged own && Staging.Owns(own.File) && File.Exists(own.File.FullPath))
+        if (content.Staged is FsStaged own && Staging.Owns(own.File) && !own.File.IsCommitted)
         {
             return new Staged(own.File, Owned: false);
         }
@@ -146,7 +146,7 @@ public sealed partial class FileSystemStore : IDavStore, IContentStaging, IState
         try
         {
             await using var stream = await content.OpenReadAsync(cancellationToken);
-            await staged.WriteAsync(stream, cancellationToken);
+            await staged.WriteAsync(stream, Committer, cancellationToken);
             return new Staged(staged, Owned: true);
         }
         catch
