@@ -179,12 +179,14 @@ public sealed partial class FileSystemStore : IDavStore, IContentStaging, IState
             throw new StoreException(StoreError.Forbidden, $"'{name}' cannot be created in '{folder.Path}'.");
         }
 
-        if (EntryMover.IsLink(entry) && Items.Find(folder.Path.Append(name), null) is null)
+        // One look at the entry for both questions (every create asks them).
+        var attributes = new FileInfo(entry).Attributes;
+        var exists = (int)attributes != -1;
+        if (exists && (attributes & FileAttributes.ReparsePoint) != 0 && Items.Find(folder.Path.Append(name), null) is null)
         {
             throw new StoreException(StoreError.Forbidden, $"'{name}' in '{folder.Path}' is a link that leads outside the store.");
         }
 
-        var exists = EntryMover.Exists(entry);
         if (exists && !replace)
         {
             throw new StoreException(StoreError.AlreadyExists, $"Something is already at '{folder.Path.Append(name)}'.");
