@@ -29,7 +29,7 @@ internal sealed class ContentCommitter(TimeProvider timeProvider)
     /// <see cref="Storage.StoreError.ChangedMeanwhile"/> when the entity tag differs.</exception>
     /// <param name="unit">The unit of work the rename belongs to: the folder is flushed when it commits (see
     /// <see cref="FsUnitOfWork.FlushOnCommit"/>); without one, here.</param>
-    public FileInfo Commit(StagedFile staged, string target, bool replace, string? expectedETag = null, FsUnitOfWork? unit = null)
+    public CommittedContent Commit(StagedFile staged, string target, bool replace, string? expectedETag = null, FsUnitOfWork? unit = null)
     {
         var committed = Rename(staged, target, replace, expectedETag);
 
@@ -46,40 +46,18 @@ internal sealed class ContentCommitter(TimeProvider timeProvider)
         return committed;
     }
 
-    private FileInfo Rename(StagedFile staged, string target, bool replace, string? expectedETag)
+    private CommittedContent Rename(StagedFile staged, string target, bool replace, string? expectedETag)
     {
         lock (gate)
         {
-            var current = new FileInfo(target);
-            var exists = (int)current.Attributes != -1;
-            if (exists && !replace)
-            {
-                throw new Storage.StoreException(Storage.StoreError.AlreadyExists, $"Something is at '{target}' already.");
-            }
-
-            if (!exists && replace)
-            {
-                throw new Storage.StoreException(Storage.StoreError.NotFound, $"'{target}' is gone.");
-            }
-
-            if (expectedETag is not null && !string.Equals(FsFile.ETagOf(current.Length, current.LastWriteTimeUtc), expectedETag, StringComparison.Ordinal))
-            {
-                throw new Storage.StoreException(Storage.StoreError.ChangedMeanwhile, $"'{target}' is no longer the version {expectedETag}.");
-            }
-
-            if (exists)
-            {
-                KeepAttributes(staged.FullPath, target);
-            }
-
-            Stamp(staged.FullPath, exists ? current.LastWriteTimeUtc : null);
-
-            // Read before the rename: afterwards the name may already hold a later write's content.
-            var committed = new FileInfo(staged.FullPath);
-            committed.Refresh();
+            // A new file stamped as it was staged needs only the rename, which refuses a name that is taken.
+            var committed = !replace && staged.Stamped is { } stamped ? stamped : Prepare(staged, target, replace, expectedETag);
             try
             {
-                File.Move(staged.FullPath, target, replace);
+                if (!Disk.OneCallRename.TryRename(staged.FullPath, target, replace))
+                {
+                    File.Move(staged.FullPath, target, replace);
+                }
             }
             catch (IOException ex) when (!replace && EntryMover.Exists(target))
             {
@@ -89,6 +67,47 @@ internal sealed class ContentCommitter(TimeProvider timeProvider)
             staged.MarkCommitted();
             return committed;
         }
+    }
+
+    // Checks what is at the target, gives the staged file its attributes and a time later than its own, and returns
+    // what the staged file is now.
+    private CommittedContent Prepare(StagedFile staged, string target, bool replace, string? expectedETag)
+    {
+        var current = new FileInfo(target);
+        var exists = (int)current.Attributes != -1;
+        if (exists && !replace)
+        {
+            throw new Storage.StoreException(Storage.StoreError.AlreadyExists, $"Something is at '{target}' already.");
+        }
+
+        if (!exists && replace)
+        {
+            throw new Storage.StoreException(Storage.StoreError.NotFound, $"'{target}' is gone.");
+        }
+
+        if (expectedETag is not null && !string.Equals(FsFile.ETagOf(current.Length, current.LastWriteTimeUtc), expectedETag, StringComparison.Ordinal))
+        {
+            throw new Storage.StoreException(Storage.StoreError.ChangedMeanwhile, $"'{target}' is no longer the version {expectedETag}.");
+        }
+
+        if (exists)
+        {
+            KeepAttributes(staged.FullPath, current);
+        }
+
+        // The time stamped at staging does when it is later than the one it replaces (as it is, unless a writer of
+        // the same file committed after this one staged, or a client set a time in the future).
+        if (staged.Stamped is { } stamped && !OperatingSystem.IsWindows() && !OperatingSystem.IsMacOS()
+            && (!exists || stamped.ModifiedUtc > current.LastWriteTimeUtc))
+        {
+            return stamped;
+        }
+
+        Stamp(staged.FullPath, exists ? current.LastWriteTimeUtc : null);
+
+        // Read before the rename: afterwards the name may already hold a later write's content.
+        var info = new FileInfo(staged.FullPath);
+        return new CommittedContent(info.Length, info.LastWriteTimeUtc, info.CreationTimeUtc);
     }
 
     /// <summary>Gives a new file (a copy, made outside <see cref="Commit"/>) the current time as its modification time.</summary>
@@ -130,17 +149,17 @@ internal sealed class ContentCommitter(TimeProvider timeProvider)
     }
 
     // The replacement is a new file: give it what the operator set on the one it replaces.
-    private static void KeepAttributes(string staged, string target)
+    private static void KeepAttributes(string staged, FileInfo target)
     {
         if (OperatingSystem.IsWindows() || OperatingSystem.IsMacOS())
         {
             // Linux cannot set a creation time (and .NET would move the modification time instead).
-            File.SetCreationTimeUtc(staged, File.GetCreationTimeUtc(target));
+            File.SetCreationTimeUtc(staged, target.CreationTimeUtc);
         }
 
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(staged, File.GetUnixFileMode(target));
+            File.SetUnixFileMode(staged, target.UnixFileMode);
         }
     }
 
@@ -164,3 +183,6 @@ internal sealed class ContentCommitter(TimeProvider timeProvider)
         }
     }
 }
+
+/// <summary>What a commit put in place, as the file system keeps it: its length, modification and creation times.</summary>
+internal readonly record struct CommittedContent(long Length, DateTime ModifiedUtc, DateTime CreatedUtc);

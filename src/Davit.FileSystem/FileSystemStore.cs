@@ -100,7 +100,7 @@ public sealed partial class FileSystemStore : IDavStore, IContentStaging, IState
         var staged = Staging.Reserve();
         try
         {
-            return new FsStaged(staged, await staged.WriteAsync(data, cancellationToken));
+            return new FsStaged(staged, await staged.WriteAsync(data, Committer, cancellationToken));
         }
         catch
         {
@@ -132,7 +132,7 @@ public sealed partial class FileSystemStore : IDavStore, IContentStaging, IState
     /// </summary>
     internal async ValueTask<Staged> StageAsync(FileContent content, IMetadata metadata, CancellationToken cancellationToken)
     {
-        if (content.Staged is FsStaged own && Staging.Owns(own.File) && File.Exists(own.File.FullPath))
+        if (content.Staged is FsStaged own && Staging.Owns(own.File) && !own.File.IsCommitted)
         {
             return new Staged(own.File, Owned: false);
         }
@@ -147,7 +147,7 @@ public sealed partial class FileSystemStore : IDavStore, IContentStaging, IState
         try
         {
             await using var stream = await content.OpenReadAsync(cancellationToken);
-            await staged.WriteAsync(stream, cancellationToken);
+            await staged.WriteAsync(stream, Committer, cancellationToken);
             return new Staged(staged, Owned: true);
         }
         catch
@@ -180,12 +180,14 @@ public sealed partial class FileSystemStore : IDavStore, IContentStaging, IState
             throw new StoreException(StoreError.Forbidden, $"'{name}' cannot be created in '{folder.Path}'.");
         }
 
-        if (EntryMover.IsLink(entry) && Items.Find(folder.Path.Append(name), null) is null)
+        // One look at the entry for both questions (every create asks them).
+        var attributes = new FileInfo(entry).Attributes;
+        var exists = (int)attributes != -1;
+        if (exists && (attributes & FileAttributes.ReparsePoint) != 0 && Items.Find(folder.Path.Append(name), null) is null)
         {
             throw new StoreException(StoreError.Forbidden, $"'{name}' in '{folder.Path}' is a link that leads outside the store.");
         }
 
-        var exists = EntryMover.Exists(entry);
         if (exists && !replace)
         {
             throw new StoreException(StoreError.AlreadyExists, $"Something is already at '{folder.Path.Append(name)}'.");

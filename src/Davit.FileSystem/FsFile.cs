@@ -24,7 +24,7 @@ internal sealed class FsFile : FsItem, IFile, IModificationTime, IContentHashes
         created = CreatedTime(stat.CreatedUtc, modified);
     }
 
-    private FsFile(FileSystemStore store, DavPath path, string entryPath, string realPath, FileInfo committed, FsUnitOfWork? unit)
+    private FsFile(FileSystemStore store, DavPath path, string entryPath, string realPath, CommittedContent committed, FsUnitOfWork? unit)
         : base(store, path, entryPath, realPath, unit, null)
     {
         Refresh(committed);
@@ -47,7 +47,7 @@ internal sealed class FsFile : FsItem, IFile, IModificationTime, IContentHashes
         length.ToString("x", CultureInfo.InvariantCulture) + "-" + modifiedUtc.Ticks.ToString("x", CultureInfo.InvariantCulture);
 
     /// <summary>The file just committed at <paramref name="entry"/>, described by what was renamed there.</summary>
-    public static FsFile Committed(FileSystemStore store, DavPath path, string entry, FileInfo committed, FsUnitOfWork? unit) =>
+    public static FsFile Committed(FileSystemStore store, DavPath path, string entry, CommittedContent committed, FsUnitOfWork? unit) =>
         new(store, path, entry, entry, committed, unit);
 
     public ValueTask<IContentReader> OpenReadAsync(CancellationToken cancellationToken)
@@ -121,6 +121,13 @@ internal sealed class FsFile : FsItem, IFile, IModificationTime, IContentHashes
         }
 
         await PropertyRepository.DeleteAsync(Metadata, Path, [], cancellationToken);
+    }
+
+    private void Refresh(CommittedContent committed)
+    {
+        length = committed.Length;
+        modified = committed.ModifiedUtc;
+        created = CreatedTime(committed.CreatedUtc, modified);
     }
 
     private void Refresh(FileInfo info)

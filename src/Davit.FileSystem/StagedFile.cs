@@ -16,13 +16,30 @@ internal sealed class StagedFile : IDisposable
     /// <summary>Where the staged bytes are.</summary>
     public string FullPath { get; }
 
+    /// <summary>The length and modification time the staged file was flushed with, when <see cref="WriteAsync"/>
+    /// stamped it (as the file system keeps the time); null when it was not stamped.</summary>
+    public CommittedContent? Stamped { get; private set; }
+
     /// <summary>Fills the staged file with <paramref name="content"/> read to its end, then flushes it to the disk.
     /// Returns its length.</summary>
+    /// <param name="content">The bytes.</param>
+    /// <param name="committer">When given, stamps the file with the time of a new file before the flush (see
+    /// <see cref="Stamped"/>), so the flush covers the time too and the commit need not set and read it again.</param>
+    /// <param name="cancellationToken">Cancels the copy.</param>
     /// <exception cref="Storage.StoreException"><see cref="Storage.StoreError.InsufficientStorage"/> when the disk is full.</exception>
-    public async ValueTask<long> WriteAsync(Stream content, CancellationToken cancellationToken)
+    public async ValueTask<long> WriteAsync(Stream content, ContentCommitter? committer, CancellationToken cancellationToken)
     {
         using var output = File.OpenHandle(FullPath, FileMode.CreateNew, FileAccess.Write, FileShare.None);
         var length = await PooledCopy.ToFileAsync(content, output, cancellationToken);
+        if (committer is not null)
+        {
+            committer.StampNew(output);
+
+            // Read back: a file system that rounds times (FAT, HFS+) keeps another time than the one set.
+            var modified = File.GetLastWriteTimeUtc(output);
+            Stamped = new CommittedContent(length, modified, modified);
+        }
+
         FlushToDisk(output);
         return length;
     }
@@ -78,6 +95,9 @@ internal sealed class StagedFile : IDisposable
 
     /// <summary>Marks the file as moved into place, so disposing keeps it.</summary>
     public void MarkCommitted() => committed = true;
+
+    /// <summary>True once the file was moved into place: its bytes are no longer at <see cref="FullPath"/>.</summary>
+    public bool IsCommitted => committed;
 
     public void Dispose()
     {
