@@ -127,7 +127,7 @@ internal sealed class ContentCache
     /// (too small or too large, being copied already, or the folder cannot take it).</summary>
     public CacheFill? BeginFill(CacheKey key)
     {
-        if (key.Length < MinimumLength || key.Length > Budget || !filling.TryAdd(key.FileName, 0))
+        if (key.Length < MinimumLength || key.Length > Budget || !filling.TryAdd(PathOf(key), 0))
         {
             return null;
         }
@@ -142,7 +142,7 @@ internal sealed class ContentCache
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            filling.TryRemove(key.FileName, out _);
+            filling.TryRemove(PathOf(key), out _);
             Log.CacheFillFailed(logger, key.FileName, ex);
             return null;
         }
@@ -169,7 +169,7 @@ internal sealed class ContentCache
         }
         finally
         {
-            filling.TryRemove(fill.Key.FileName, out _);
+            filling.TryRemove(PathOf(fill.Key), out _);
         }
 
         if (publish)

@@ -40,7 +40,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 310, Level = LogLevel.Debug, Message = "Content cache: removed {Name} ({Length} bytes) to stay within the budget")]
     public static partial void CacheEvicted(ILogger logger, string name, long length);
 
-    [LoggerMessage(EventId = 311, Level = LogLevel.Warning, Message = "Content cache: {Name} was shorter than its version and was removed; read from the database")]
+    [LoggerMessage(EventId = 311, Level = LogLevel.Warning, Message = "Content cache: the copy {Name} did not hold its version's length and was removed; read from the database")]
     public static partial void CacheRemoved(ILogger logger, string name);
 
     [LoggerMessage(EventId = 312, Level = LogLevel.Debug, Message = "Content cache: served {Name} bytes {Offset} to {End}")]
