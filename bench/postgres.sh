@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The PostgreSQL store beside the file-system store, in one run (issue #11): GET and PUT of a large file, random
 # 64 KiB ranges, 10,000 small PUTs, PROPFIND Depth 1 of those 10,000 files, and each server's peak memory during a
-# 4 GiB upload and download (a fresh process for that, so its peak is not an earlier test's).
+# 4 GiB upload and download (a fresh process for that, so its peak is not an earlier test's). The PostgreSQL store runs
+# with its node-local content cache (a folder of $work): GET and ranges are measured from the rows (the cache emptied
+# before each GET, so each is a first read, which also writes the copy) and from the cache (warm), beside the file
+# system's one figure.
 # Usage: bench/postgres.sh [large MiB, default 1024] [huge MiB, default 4096] [small files, default 10000].
 # PostgreSQL runs as a private cluster in a temporary folder (Unix socket only, durable default settings: every commit
 # waits for the disk, as the file-system store's do), stopped and deleted at the end.
@@ -60,6 +63,18 @@ for i in $(seq -w 1 "$files"); do
 done >"$work/small-puts.template"
 
 declare -A result
+cache="$work/content-cache"
+# Empties the PostgreSQL store's content cache (its copies are files under one folder per database).
+forget() { rm -rf "$cache"/*/; }
+gets() { # url: the median of $runs GETs in MiB/s; with "cold", the cache is emptied before each
+    for _ in $(seq $runs); do
+        [[ ${2:-} == cold ]] && forget
+        curl -sS -f -o /dev/null -w '%{speed_download}\n' "$1/large.bin"
+    done | median | awk '{printf "%.0f", $1 / 1048576}'
+}
+ranges() { # url: random 64 KiB ranges a second
+    BENCH_FILE_SIZE=$large_size wrk -t 2 -c 4 -d 10s -s "$repo/bench/random-range.lua" "$1/large.bin" | awk '/Requests\/sec/ {printf "%.0f", $2}'
+}
 measure() { # name, then the server's arguments
     local name=$1 url
     shift
@@ -70,12 +85,13 @@ measure() { # name, then the server's arguments
     result[$name.put]=$(for i in 1 2; do
         curl -sS -f -H 'Expect:' -T "$work/large.bin" "$url/large.bin" -o /dev/null -w '%{speed_upload}\n'
     done | median | awk '{printf "%.0f", $1 / 1048576}')
-    result[$name.get]=$(for _ in $(seq $runs); do
-        curl -sS -f -o /dev/null -w '%{speed_download}\n' "$url/large.bin"
-    done | median | awk '{printf "%.0f", $1 / 1048576}')
+    forget
+    result[$name.ranges]=$(ranges "$url")
+    result[$name.get]=$(gets "$url" cold)
     cmp -s "$work/large.bin" <(curl -sS -f "$url/large.bin") || { echo "$name: GET differs from what was PUT" >&2; exit 1; }
-    result[$name.ranges]=$(BENCH_FILE_SIZE=$large_size wrk -t 2 -c 4 -d 10s -s "$repo/bench/random-range.lua" "$url/large.bin" |
-        awk '/Requests\/sec/ {printf "%.0f", $2}')
+    result[$name.warm]=$(gets "$url")
+    cmp -s "$work/large.bin" <(curl -sS -f "$url/large.bin") || { echo "$name: cached GET differs from what was PUT" >&2; exit 1; }
+    result[$name.warmranges]=$(ranges "$url")
 
     curl -sS -f -X MKCOL "$url/many/" -o /dev/null
     sed "s/PORT/$port/" "$work/small-puts.template" >"$work/small-puts.$name"
@@ -100,7 +116,10 @@ measure() { # name, then the server's arguments
     result[$name.idle]=$(rss "$server_pid")
     python3 "$work/stream.py" "$port" /huge.bin $((huge_mib * 1024 * 1024)) >/dev/null
     curl -sS -f -o /dev/null "$url/huge.bin"
+    curl -sS -f -o /dev/null "$url/huge.bin"
     result[$name.peak]=$(hwm "$server_pid")
+    result[$name.copies]=0
+    [[ -d $cache ]] && result[$name.copies]=$(du -sm "$cache" | cut -f1)
     kill "$server_pid"
     wait "$server_pid" 2>/dev/null || true
 }
@@ -109,7 +128,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 mkdir -p "$work/root-fs"
 measure filesystem --store filesystem --root "$work/root-fs"
 rm -rf "$work/root-fs"
-measure postgres --store postgres --connection-string "$connection"
+measure postgres --store postgres --connection-string "$connection" --content-cache "$cache" --content-cache-size $(((huge_mib + 64) * 1048576))
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 row() { # label, key, unit, better (higher|lower)
@@ -119,9 +138,13 @@ row() { # label, key, unit, better (higher|lower)
 printf '%s MiB file, %s small files, %s cores, load average %s before and %s after\n\n' "$size_mib" "$files" "$(nproc)" "$load_before" "$load_after"
 printf '| Measurement | File system | PostgreSQL | PostgreSQL / file system |\n|---|---|---|---|\n'
 row "PUT of $size_mib MiB" put MiB/s
-row "GET of $size_mib MiB" get MiB/s
-row "random 64 KiB ranges (wrk -t2 -c4)" ranges req/s
+row "GET of $size_mib MiB (PostgreSQL: from the rows, first read)" get MiB/s
+printf '| GET of %s MiB, PostgreSQL from the node cache (warm) | %s MiB/s | %s MiB/s | %s |\n' "$size_mib" "${result[filesystem.warm]}" \
+    "${result[postgres.warm]}" "$(ratio "${result[postgres.warm]}" "${result[filesystem.warm]}")"
+row "random 64 KiB ranges (wrk -t2 -c4; PostgreSQL: from the rows)" ranges req/s
+printf '| random 64 KiB ranges, PostgreSQL from the node cache | %s req/s | %s req/s | %s |\n' "${result[filesystem.warmranges]}" \
+    "${result[postgres.warmranges]}" "$(ratio "${result[postgres.warmranges]}" "${result[filesystem.warmranges]}")"
 row "$files small PUTs (4 KiB, 8 in parallel)" small PUT/s
 row "PROPFIND Depth 1 of $files files" propfind ms
-printf '| peak RSS, %s MiB PUT then GET (idle before) | %s MiB (%s) | %s MiB (%s) | |\n' "$huge_mib" \
-    "${result[filesystem.peak]}" "${result[filesystem.idle]}" "${result[postgres.peak]}" "${result[postgres.idle]}"
+printf '| peak RSS, %s MiB PUT then 2 GETs (idle before; PostgreSQL: the first from the rows, copying, the second from the copy, %s MiB cached) | %s MiB (%s) | %s MiB (%s) | |\n' "$huge_mib" \
+    "${result[postgres.copies]:-0}" "${result[filesystem.peak]}" "${result[filesystem.idle]}" "${result[postgres.peak]}" "${result[postgres.idle]}"

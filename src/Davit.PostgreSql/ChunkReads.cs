@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Data;
 using Davit.Storage;
+using Microsoft.Win32.SafeHandles;
 using Npgsql;
 
 namespace Davit.PostgreSql;
@@ -125,16 +127,22 @@ internal static class ChunkReads
     }
 }
 
-/// <summary>What an open version of a file is: its bytes and the metadata that goes with them.</summary>
-internal sealed record ContentVersion(long ContentId, int ChunkSize, long Length, string ETag, DateTimeOffset ModifiedUtc, string ContentType);
+/// <summary>What an open version of a file is: its bytes and the metadata that goes with them (<paramref name="Created"/>:
+/// when its content row was made, part of its name in the node's cache).</summary>
+internal sealed record ContentVersion(long ContentId, int ChunkSize, long Length, string ETag, DateTimeOffset ModifiedUtc, string ContentType, long Created);
 
 /// <summary>
 /// One version of a file, open for reading. It pins the version's content id; every read is one statement on a
 /// connection of the pool (or, inside a unit of work, on its transaction), so an open reader holds no connection
-/// between reads.
+/// between reads. Outside a unit of work, a version with a copy in the node's cache is read from the copy, and a full
+/// read of one without is copied there as it is sent.
 /// </summary>
 internal sealed class PgContentReader(PostgreSqlStore store, PgUnitOfWork? unit, ContentVersion version) : IContentReader
 {
+    private const int CopyBufferSize = 256 * 1024;
+    private SafeFileHandle? copy;
+    private bool looked;
+
     public long Length => version.Length;
 
     public string ETag => version.ETag;
@@ -147,6 +155,83 @@ internal sealed class PgContentReader(PostgreSqlStore store, PgUnitOfWork? unit,
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(offset + count, version.Length, nameof(count));
+        if (count > 0 && store.Cache is { } cache && unit is not { IsActive: true } && version.Length >= cache.MinimumLength)
+        {
+            await store.EnsureReadyAsync(cancellationToken);
+            var key = new CacheKey(store.StoreId, version.ContentId, version.Created, version.Length);
+            if (!looked)
+            {
+                looked = true;
+                copy = cache.TryOpen(key);
+            }
+
+            if (copy is not null)
+            {
+                var served = await ReadCopyAsync(copy, output, offset, count, cancellationToken);
+                Log.CacheHit(store.Logger, key.FileName, offset, offset + served);
+                if (served == count)
+                {
+                    return;
+                }
+
+                // Cut short behind the store's back: the rest comes from the rows, and the copy goes.
+                copy.Dispose();
+                copy = null;
+                cache.Remove(key);
+                offset += served;
+                count -= served;
+            }
+            else if (offset == 0 && count == version.Length && cache.BeginFill(key) is { } fill)
+            {
+                await using (fill)
+                {
+                    await ReadRowsAsync(fill.Wrap(output), offset, count, cancellationToken);
+                    await fill.CompleteAsync();
+                }
+
+                return;
+            }
+        }
+
+        await ReadRowsAsync(output, offset, count, cancellationToken);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        copy?.Dispose();
+        copy = null;
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Copies from the cached copy; returns how many bytes it held (fewer than asked when it was cut).</summary>
+    private static async ValueTask<long> ReadCopyAsync(SafeFileHandle handle, Stream output, long offset, long count, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        try
+        {
+            long served = 0;
+            while (served < count)
+            {
+                var read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(0, (int)Math.Min(buffer.Length, count - served)), offset + served, cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                served += read;
+            }
+
+            return served;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async ValueTask ReadRowsAsync(Stream output, long offset, long count, CancellationToken cancellationToken)
+    {
         if (unit is not { IsActive: true } && count > (long)ChunkPipeline.MinimumChunks * version.ChunkSize)
         {
             await store.EnsureReadyAsync(cancellationToken);
@@ -163,8 +248,6 @@ internal sealed class PgContentReader(PostgreSqlStore store, PgUnitOfWork? unit,
             },
             cancellationToken);
     }
-
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
 
 /// <summary>

@@ -23,17 +23,17 @@ internal sealed class PgFile(PostgreSqlStore store, PgUnitOfWork? unit, NodeRow 
         // it. This saves a GET (and each range request) a round trip.
         if (Unit is null && Row.ContentId is { } content && Row.ChunkSize > 0)
         {
-            return new PgContentReader(Store, null, new ContentVersion(content, Row.ChunkSize, Row.Length, ETag, ModifiedUtc, ContentType));
+            return new PgContentReader(Store, null, new ContentVersion(content, Row.ChunkSize, Row.Length, ETag, ModifiedUtc, ContentType, Row.ContentCreated));
         }
 
         var version = await Scope.ReadAsync(
             async (connection, transaction) =>
                 await Sql.Command(connection, transaction, """
-                    SELECT n.content_id, c.chunk_size, c.length, n.generation, n.modified, n.content_type
+                    SELECT n.content_id, c.chunk_size, c.length, n.generation, n.modified, n.content_type, c.created
                     FROM nodes n JOIN contents c ON c.id = n.content_id WHERE n.id = $1
                     """).With(Row.Id).FirstAsync(
                     r => new ContentVersion(r.GetInt64(0), r.GetInt32(1), r.GetInt64(2), Store.FormatETag(r.GetInt64(3)), Ticks.To(r.GetInt64(4)),
-                        r.NullableString(5) ?? ContentTypes.FromName(Name)),
+                        r.NullableString(5) ?? ContentTypes.FromName(Name), r.GetInt64(6)),
                     cancellationToken),
             cancellationToken);
         return new PgContentReader(Store, Unit, version ?? throw Gone());

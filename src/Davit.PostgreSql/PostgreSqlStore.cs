@@ -48,6 +48,7 @@ public sealed partial class PostgreSqlStore : IDavStore, IContentStaging, IState
         Intake = new ContentIntake(this);
         Locks = new LockRows();
         Uploads = new UploadRows(this);
+        Cache = ContentCache.Create(options, logger);
     }
 
     /// <inheritdoc />
@@ -62,6 +63,11 @@ public sealed partial class PostgreSqlStore : IDavStore, IContentStaging, IState
     internal LockRows Locks { get; }
 
     internal UploadRows Uploads { get; }
+
+    /// <summary>The node's copies of content versions, or null when it keeps none.</summary>
+    internal ContentCache? Cache { get; }
+
+    internal ILogger Logger => logger;
 
     /// <summary>Serializes this process's write units of work before they take a connection (see
     /// <see cref="PgUnitOfWork.BeginAsync"/>).</summary>

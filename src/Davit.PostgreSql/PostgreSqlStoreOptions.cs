@@ -26,4 +26,28 @@ public sealed class PostgreSqlStoreOptions
     /// <summary>How often this server looks for content no file or upload uses any more and deletes its bytes.
     /// Every server may do it; they share the work. Default 1 minute.</summary>
     public TimeSpan ContentSweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// A copy of file contents on this server's disk, served instead of the database's rows; null (the default) or a
+    /// blank <see cref="ContentCacheOptions.Directory"/> for none. A version's bytes never change, so a copy never goes
+    /// stale: every request still asks the database which version a path is, then reads that version's copy.
+    /// </summary>
+    public ContentCacheOptions? ContentCache { get; set; }
+}
+
+/// <summary>Where and how much the PostgreSQL store copies file contents on the server's own disk (see
+/// <see cref="PostgreSqlStoreOptions.ContentCache"/> and docs/postgresql-store.md).</summary>
+public sealed class ContentCacheOptions
+{
+    /// <summary>The folder of the copies, created (readable by this user only) when missing; null or blank for no
+    /// cache. A local disk, not shared with other machines; servers on one machine may share it.</summary>
+    public string? Directory { get; set; }
+
+    /// <summary>The most bytes the folder holds (copies being written come on top); a version larger than this is
+    /// never copied. Default 1 GiB.</summary>
+    public long MaxBytes { get; set; } = 1L << 30;
+
+    /// <summary>Versions shorter than this are not copied (read from the database as fast as from a copy, and many
+    /// small copies would cost a file each). Default 1 MiB.</summary>
+    public long MinimumLength { get; set; } = 1L << 20;
 }

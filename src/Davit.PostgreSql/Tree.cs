@@ -3,7 +3,7 @@ using Npgsql;
 namespace Davit.PostgreSql;
 
 /// <summary>One row of <c>nodes</c>, with its content's length and chunk size (0 for a folder).</summary>
-internal sealed record NodeRow(long Id, long? ParentId, string Name, bool IsFolder, long Created, long Modified, long? ContentId, long Generation, long Length, string? ContentType, int ChunkSize);
+internal sealed record NodeRow(long Id, long? ParentId, string Name, bool IsFolder, long Created, long Modified, long? ContentId, long Generation, long Length, string? ContentType, int ChunkSize, long ContentCreated);
 
 /// <summary>
 /// The tree as an adjacency list: a path is found with one recursive query over its segments, a folder's members by
@@ -11,10 +11,10 @@ internal sealed record NodeRow(long Id, long? ParentId, string Name, bool IsFold
 /// </summary>
 internal static class Tree
 {
-    public const string Columns = "n.id, n.parent_id, n.name, n.is_folder, n.created, n.modified, n.content_id, coalesce(n.generation, 0), coalesce(c.length, 0), n.content_type, coalesce(c.chunk_size, 0)";
+    public const string Columns = "n.id, n.parent_id, n.name, n.is_folder, n.created, n.modified, n.content_id, coalesce(n.generation, 0), coalesce(c.length, 0), n.content_type, coalesce(c.chunk_size, 0), coalesce(c.created, 0)";
 
     /// <summary>How many columns <see cref="Columns"/> has; a query may select more after them.</summary>
-    public const int ColumnCount = 11;
+    public const int ColumnCount = 12;
 
     public const string From = "nodes n LEFT JOIN contents c ON c.id = n.content_id";
 
@@ -29,7 +29,8 @@ internal static class Tree
         reader.GetInt64(7),
         reader.GetInt64(8),
         reader.NullableString(9),
-        reader.GetInt32(10));
+        reader.GetInt32(10),
+        reader.GetInt64(11));
 
     /// <summary>
     /// One level of a walk down a path: the member of folder <c>w.id</c> named by segment <c>w.depth + 1</c>. A

@@ -124,6 +124,7 @@ else if (usePostgres)
     {
         databaseSection.Bind(store);
         store.ConnectionString = options.ConnectionString!;
+        store.ContentCache = options.ContentCacheOptions();
     });
 }
 else

@@ -25,6 +25,14 @@ internal sealed class ServerOptions
     /// Davit:PostgreSql section.</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>With <c>--store postgres</c>: the folder where this server keeps copies of file contents it served, so
+    /// that the next GET of the same version reads the local disk instead of the database; "off" for none; null or
+    /// blank (the default) for <see cref="DefaultContentCache"/>.</summary>
+    public string? ContentCache { get; set; }
+
+    /// <summary>The most bytes <see cref="ContentCache"/> holds: "1GiB" (the default), "500MB", "1048576".</summary>
+    public string ContentCacheSize { get; set; } = "1GiB";
+
     /// <summary>The users file (see <c>users add</c>); null or blank for none, which lets anyone do anything.
     /// Relative paths start at the current directory.</summary>
     public string? UsersFile { get; set; }
@@ -66,6 +74,8 @@ internal sealed class ServerOptions
         ["--log-file"] = SectionName + ":" + nameof(LogFile),
         ["--store"] = SectionName + ":" + nameof(Store),
         ["--connection-string"] = SectionName + ":" + nameof(ConnectionString),
+        ["--content-cache"] = SectionName + ":" + nameof(ContentCache),
+        ["--content-cache-size"] = SectionName + ":" + nameof(ContentCacheSize),
         ["--users"] = SectionName + ":" + nameof(UsersFile),
         ["--anonymous-read"] = SectionName + ":" + nameof(AnonymousRead),
         ["--allow-basic-over-http"] = SectionName + ":" + nameof(AllowBasicOverHttp),
@@ -98,6 +108,11 @@ internal sealed class ServerOptions
         if (StoreKinds.IsPostgres(Store) && string.IsNullOrWhiteSpace(ConnectionString))
         {
             errors.Add("The PostgreSQL store needs a connection string: --connection-string \"Host=...;Database=...;Username=...\" or Davit:ConnectionString (environment: Davit__ConnectionString).");
+        }
+
+        if (!ByteSize.TryParse(ContentCacheSize, out _))
+        {
+            errors.Add($"The content cache size '{ContentCacheSize}' is not a size such as 500MB or 1GiB (--content-cache-size, Davit:ContentCacheSize).");
         }
 
         var hasUsers = !string.IsNullOrWhiteSpace(UsersFile);
@@ -140,6 +155,30 @@ internal sealed class ServerOptions
         }
 
         return errors;
+    }
+
+    /// <summary>The PostgreSQL store's content cache (call after <see cref="Validate"/>), or null when it is off.</summary>
+    public Davit.PostgreSql.ContentCacheOptions? ContentCacheOptions()
+    {
+        var folder = string.IsNullOrWhiteSpace(ContentCache) ? DefaultContentCache() : ContentCache.Trim();
+        if (folder is null || string.Equals(folder, "off", StringComparison.OrdinalIgnoreCase) || !ByteSize.TryParse(ContentCacheSize, out var size) || size == 0)
+        {
+            return null;
+        }
+
+        return new Davit.PostgreSql.ContentCacheOptions { Directory = Path.GetFullPath(folder), MaxBytes = size };
+    }
+
+    /// <summary>The user's cache folder ($XDG_CACHE_HOME, else ~/.cache; on Windows the local application data) +
+    /// davit/content-cache; null when the user has no home.</summary>
+    public static string? DefaultContentCache()
+    {
+        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var baseFolder = OperatingSystem.IsWindows() ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)
+            : !string.IsNullOrWhiteSpace(xdg) && Path.IsPathRooted(xdg) ? xdg
+            : string.IsNullOrWhiteSpace(home) ? null : Path.Combine(home, ".cache");
+        return string.IsNullOrWhiteSpace(baseFolder) ? null : Path.Combine(baseFolder, "davit", "content-cache");
     }
 
     /// <summary>The folder quotas, parsed (call after <see cref="Validate"/> found no problem).</summary>

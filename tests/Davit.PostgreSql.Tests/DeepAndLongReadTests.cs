@@ -68,7 +68,7 @@ public sealed class DeepAndLongReadTests
     public async Task A_Long_Read_Returns_Every_Byte_And_Fails_When_A_Chunk_In_The_Middle_Is_Gone()
     {
         await using var database = await PostgresDatabase.CreateAsync();
-        var store = database.Open();
+        var store = database.Open(cache: false);
         var body = TestBytes.Random(7 * Contents.ChunkSize + 4321, seed: 11);
         var file = await store.CreateFileAsync("long.bin", body);
 

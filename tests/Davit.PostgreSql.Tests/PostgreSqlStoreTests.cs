@@ -128,7 +128,7 @@ public sealed class PostgreSqlStoreTests
     public async Task A_Range_Read_Touches_Only_The_Chunks_It_Needs()
     {
         await using var database = await PostgresDatabase.CreateAsync();
-        var store = database.Open();
+        var store = database.Open(cache: false);
         var body = TestBytes.Random(4 * Contents.ChunkSize + 1000, seed: 9);
         var file = await store.CreateFileAsync("big.bin", body);
 

@@ -30,6 +30,10 @@ public sealed class PostgresDatabase : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>The content cache folder the stores of <see cref="Open"/> share (as nodes on one machine may), made
+    /// for this database and deleted with it.</summary>
+    public string CacheFolder { get; } = Path.Combine(Path.GetTempPath(), "davit-cache-tests", Guid.NewGuid().ToString("N"));
+
     public PostgreSqlStoreOptions Options(Action<PostgreSqlStoreOptions>? configure = null)
     {
         var options = new PostgreSqlStoreOptions { ConnectionString = ConnectionString, MaxPoolSize = 30 };
@@ -37,10 +41,14 @@ public sealed class PostgresDatabase : IAsyncDisposable
         return options;
     }
 
-    /// <summary>A store object over this database (another node, when there is one already); disposed with it.</summary>
-    public PostgreSqlStore Open(TimeProvider? time = null)
+    /// <summary>
+    /// A store object over this database (another node, when there is one already); disposed with it. With
+    /// <paramref name="cache"/>, it keeps copies of every version it reads whole in <see cref="CacheFolder"/> (64 MiB;
+    /// no minimum length, so that the conformance suites run through the cache), as a server does by default.
+    /// </summary>
+    public PostgreSqlStore Open(TimeProvider? time = null, bool cache = true)
     {
-        var store = new PostgreSqlStore(Options(), time);
+        var store = new PostgreSqlStore(Options(o => o.ContentCache = cache ? new ContentCacheOptions { Directory = CacheFolder, MaxBytes = 64L << 20, MinimumLength = 1 } : null), time);
         lock (opened)
         {
             opened.Add(store);
@@ -63,5 +71,12 @@ public sealed class PostgresDatabase : IAsyncDisposable
         }
 
         await cluster.ReturnDatabaseAsync(ConnectionString);
+        try
+        {
+            Directory.Delete(CacheFolder, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
     }
 }

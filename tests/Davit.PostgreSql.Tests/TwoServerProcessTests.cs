@@ -30,8 +30,8 @@ public sealed class TwoServerProcessTests(ITestOutputHelper output) : IAsyncLife
     public async Task InitializeAsync()
     {
         database = await PostgresDatabase.CreateAsync();
-        nodeA = await StartNodeAsync();
-        nodeB = await StartNodeAsync();
+        nodeA = await StartNodeAsync("a");
+        nodeB = await StartNodeAsync("b");
     }
 
     public async Task DisposeAsync()
@@ -41,8 +41,29 @@ public sealed class TwoServerProcessTests(ITestOutputHelper output) : IAsyncLife
         await database.DisposeAsync();
     }
 
-    private Task<ServerProcess> StartNodeAsync() =>
-        ServerProcess.StartAsync("--store", "postgres", "--connection-string", database.ConnectionString, "--Davit:Engine:RequireSharedState", "true");
+    private Task<ServerProcess> StartNodeAsync(string name) =>
+        ServerProcess.StartAsync("--store", "postgres", "--connection-string", database.ConnectionString, "--Davit:Engine:RequireSharedState", "true",
+            "--content-cache", Path.Combine(database.CacheFolder, name));
+
+    [Fact]
+    public async Task B_Serves_Its_Cached_Copy_Until_A_Put_On_A_And_Then_Only_The_New_Bytes()
+    {
+        using var a = Client(nodeA);
+        using var b = Client(nodeB);
+        var first = RandomNumberGenerator.GetBytes(3 * 1024 * 1024 + 5);
+        var second = RandomNumberGenerator.GetBytes(3 * 1024 * 1024 + 5);
+        Assert.Equal(HttpStatusCode.Created, (await a.PutAsync("big.bin", new ByteArrayContent(first))).StatusCode);
+        Assert.Equal(first, await b.GetByteArrayAsync("big.bin"));
+        Assert.Equal(first, await b.GetByteArrayAsync("big.bin"));
+        var copies = Directory.GetFiles(Path.Combine(database.CacheFolder, "b"), "*", SearchOption.AllDirectories)
+            .Where(f => !Path.GetFileName(f).StartsWith('.') && Path.GetFileName(f) != "boot-id").ToList();
+        Assert.Equal(first.Length, new FileInfo(Assert.Single(copies)).Length);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await a.PutAsync("big.bin", new ByteArrayContent(second))).StatusCode);
+        Assert.Equal(second, await b.GetByteArrayAsync("big.bin"));
+        Assert.Equal(second, await b.GetByteArrayAsync("big.bin"));
+        Assert.Equal(second, await a.GetByteArrayAsync("big.bin"));
+    }
 
     [Fact]
     public async Task A_Lock_Taken_On_A_Is_Enforced_On_B_And_A_Proppatch_On_A_Is_Seen_On_B()

@@ -43,6 +43,37 @@ public sealed class ServerOptionsTests
         Assert.Contains(new ServerOptions { Prefix = prefix }.Validate(), e => e.StartsWith($"The prefix '{prefix}'", StringComparison.Ordinal));
 
     [Fact]
+    public void The_Content_Cache_Is_On_By_Default_In_The_Users_Cache_Folder_With_1_GiB()
+    {
+        var cache = new ServerOptions().ContentCacheOptions();
+        Assert.NotNull(cache);
+        Assert.Equal(ServerOptions.DefaultContentCache(), cache.Directory);
+        Assert.EndsWith(Path.Combine("davit", "content-cache"), cache.Directory, StringComparison.Ordinal);
+        Assert.Equal(1L << 30, cache.MaxBytes);
+    }
+
+    [Theory]
+    [InlineData("off")]
+    [InlineData("OFF")]
+    public void The_Content_Cache_Can_Be_Turned_Off(string value) => Assert.Null(new ServerOptions { ContentCache = value }.ContentCacheOptions());
+
+    [Fact]
+    public void The_Content_Cache_Takes_A_Folder_And_A_Size()
+    {
+        var cache = new ServerOptions { ContentCache = "/var/cache/davit", ContentCacheSize = "4GiB" }.ContentCacheOptions();
+        Assert.Equal(Path.GetFullPath("/var/cache/davit"), cache!.Directory);
+        Assert.Equal(4L << 30, cache.MaxBytes);
+        Assert.Null(new ServerOptions { ContentCacheSize = "0" }.ContentCacheOptions());
+    }
+
+    [Theory]
+    [InlineData("lots")]
+    [InlineData("-1GiB")]
+    [InlineData("")]
+    public void A_Content_Cache_Size_That_Is_Not_A_Size_Is_Rejected(string size) =>
+        Assert.Contains(new ServerOptions { ContentCacheSize = size }.Validate(), e => e.StartsWith($"The content cache size '{size}'", StringComparison.Ordinal));
+
+    [Fact]
     public void Unknown_Store_Is_Rejected_With_The_Accepted_Values()
     {
         var error = Assert.Single(new ServerOptions { Store = "s3" }.Validate());
