@@ -32,7 +32,7 @@ for store in $stores; do
     mkdir -p "$work/root-$store"
     if [[ $store == postgres ]]; then
         start_private_postgres -c max_wal_size=4GB -c shared_buffers=512MB
-        start_server "$store" --store postgres --connection-string "$connection" --Logging:LogLevel:Default Warning
+        start_server "$store" --store postgres --connection-string "$connection" --content-cache "$work/cache-$store" --Logging:LogLevel:Default Warning
     else
         start_server "$store" --store "$store" --root "$work/root-$store" --Logging:LogLevel:Default Warning
     fi

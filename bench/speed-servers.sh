@@ -137,5 +137,5 @@ start_postgres() {
     [[ -d $repo/src/Davit.PostgreSql ]] || return 1
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || install_missing postgresql
     start_private_postgres
-    start_davit postgres --store postgres --Davit:ConnectionString "$connection"
+    start_davit postgres --store postgres --Davit:ConnectionString "$connection" --content-cache "$work/cache-postgres"
 }

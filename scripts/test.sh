@@ -350,7 +350,7 @@ run_litmus() {
     fi
 
     if [[ $store == postgres ]]; then
-        server_args+=(--connection-string "$(create_database "litmus_${label//[^a-z]/_}")")
+        server_args+=(--connection-string "$(create_database "litmus_${label//[^a-z]/_}")" --content-cache "$dir/content-cache")
     fi
 
     start_server "$dir" "litmus ($label)" --store "$store" --root "$dir/root" "${server_args[@]}" || return 0

@@ -193,7 +193,7 @@ public sealed class AccountsOnPostgresTests : IAsyncLifetime
     }
 
     private Task<ServerProcess> StartAsync() =>
-        ServerProcess.StartAsync("--store", "postgres", "--connection-string", database.ConnectionString, "--users", usersFile, "--Davit:Engine:AllowInfiniteDepthPropfind", "true");
+        ServerProcess.StartAsync("--store", "postgres", "--connection-string", database.ConnectionString, "--content-cache", database.CacheFolder, "--users", usersFile, "--Davit:Engine:AllowInfiniteDepthPropfind", "true");
 
     // Every href below the root with its ETag (folders: none) and the SHA-256 of its body, as the given client sees them.
     private static async Task<SortedDictionary<string, string>> SnapshotAsync(HttpClient client)

@@ -52,7 +52,7 @@ public sealed class PostgreSqlStoreTests
         Assert.Contains($"schema version {Schema.Version + 1}, newer than this server knows ({Schema.Version})", refused.Message, StringComparison.Ordinal);
 
         var (exitCode, output) = await ServerProcess.RunToExitAsync(TimeSpan.FromSeconds(60), "--store", "postgres", "--connection-string", database.ConnectionString,
-            "--urls", "http://127.0.0.1:0");
+            "--content-cache", "off", "--urls", "http://127.0.0.1:0");
         Assert.Equal(2, exitCode);
         Assert.Contains("newer than this server knows", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Now listening", output, StringComparison.Ordinal);
