@@ -32,9 +32,9 @@ public class PropertyLookupBenchmarks
 
     [Benchmark(Baseline = true)]
     public ValueTask<IReadOnlyList<DeadProperty>> Item_Without_Properties() =>
-        PropertyRepository.GetAsync(database!, DavPath.Parse("docs/without.txt"), null, default);
+        PropertyRepository.GetAsync(database!, DavPath.Parse("docs/without.txt"), null, null, default);
 
     [Benchmark]
     public ValueTask<IReadOnlyList<DeadProperty>> Item_With_Three() =>
-        PropertyRepository.GetAsync(database!, DavPath.Parse("docs/with.txt"), null, default);
+        PropertyRepository.GetAsync(database!, DavPath.Parse("docs/with.txt"), null, null, default);
 }

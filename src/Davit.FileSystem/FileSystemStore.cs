@@ -84,13 +84,13 @@ public sealed partial class FileSystemStore : IDavStore, IContentStaging, IState
 
     /// <inheritdoc />
     public async ValueTask<IUnitOfWork> BeginAsync(StoreContext context, UnitOfWorkMode mode, CancellationToken cancellationToken) =>
-        mode == UnitOfWorkMode.Write ? await FsUnitOfWork.BeginAsync(this, cancellationToken) : NoUnitOfWork.Instance;
+        mode == UnitOfWorkMode.Write ? await FsUnitOfWork.BeginAsync(this, cancellationToken) : new FsReadScope(this);
 
     /// <inheritdoc />
     public ValueTask<IHierarchyItem?> GetHierarchyItemAsync(DavPath path, StoreContext context, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult<IHierarchyItem?>(Items.Find(path, context.UnitOfWork as FsUnitOfWork));
+        return ValueTask.FromResult<IHierarchyItem?>(Items.Find(path, context.UnitOfWork as FsUnitOfWork, context.UnitOfWork as FsReadScope));
     }
 
     /// <inheritdoc />

@@ -44,7 +44,7 @@ internal sealed class FsFile : FsItem, IFile, IModificationTime, IContentHashes
 
     /// <summary>The entity tag of a file of <paramref name="length"/> bytes written at <paramref name="modifiedUtc"/>.</summary>
     public static string ETagOf(long length, DateTime modifiedUtc) =>
-        length.ToString("x", CultureInfo.InvariantCulture) + "-" + modifiedUtc.Ticks.ToString("x", CultureInfo.InvariantCulture);
+        string.Create(CultureInfo.InvariantCulture, $"{length:x}-{modifiedUtc.Ticks:x}");
 
     /// <summary>The file just committed at <paramref name="entry"/>, described by what was renamed there.</summary>
     public static FsFile Committed(FileSystemStore store, DavPath path, string entry, CommittedContent committed, FsUnitOfWork? unit) =>

@@ -38,6 +38,9 @@ internal abstract class FsItem : IHierarchyItem, IDeadProperties
     /// <summary>The write unit of work this item was resolved in, or null.</summary>
     internal FsUnitOfWork? Unit { get; }
 
+    /// <summary>The reading request this item was resolved in, or null (<see cref="FsReadScope"/>).</summary>
+    internal FsReadScope? Reads { get; init; }
+
     /// <summary>Where this item's metadata statements run: its unit of work, or the database on its own.</summary>
     internal IMetadata Metadata => (IMetadata?)Unit ?? Store.Database;
 
@@ -55,7 +58,7 @@ internal abstract class FsItem : IHierarchyItem, IDeadProperties
             return ValueTask.FromResult(selected);
         }
 
-        return PropertyRepository.GetAsync(Metadata, Path, names, cancellationToken);
+        return PropertyRepository.GetAsync(Metadata, Path, names, Reads, cancellationToken);
     }
 
     public ValueTask UpdatePropertiesAsync(IReadOnlyList<PropertyUpdate> updates, CancellationToken cancellationToken) =>

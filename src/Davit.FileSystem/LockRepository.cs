@@ -55,9 +55,14 @@ internal sealed class LockRepository(IMetadata database)
         }, cancellationToken);
 
     /// <summary>The live locks covering <paramref name="path"/>, and those rooted below it when asked.</summary>
-    public ValueTask<IReadOnlyList<ActiveLock>> FindAsync(DavPath path, bool includeDescendants, DateTimeOffset now, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<ActiveLock>> FindAsync(DavPath path, bool includeDescendants, DateTimeOffset now, CancellationToken cancellationToken) =>
+        FindAsync(path, includeDescendants, now, null, cancellationToken);
+
+    /// <summary>As <see cref="FindAsync(DavPath, bool, DateTimeOffset, CancellationToken)"/>, with the reading request's
+    /// look at the database version when there is one.</summary>
+    public ValueTask<IReadOnlyList<ActiveLock>> FindAsync(DavPath path, bool includeDescendants, DateTimeOffset now, FsReadScope? scope, CancellationToken cancellationToken)
     {
-        var snapshot = Snapshot();
+        var snapshot = Snapshot(scope);
         return snapshot is { NoLocks: true }
             ? ValueTask.FromResult<IReadOnlyList<ActiveLock>>([])
             : database.ReadAsync<IReadOnlyList<ActiveLock>>(
@@ -67,9 +72,12 @@ internal sealed class LockRepository(IMetadata database)
                 cancellationToken);
     }
 
-    public ValueTask<ActiveLock?> GetAsync(string token, DateTimeOffset now, CancellationToken cancellationToken)
+    public ValueTask<ActiveLock?> GetAsync(string token, DateTimeOffset now, CancellationToken cancellationToken) =>
+        GetAsync(token, now, null, cancellationToken);
+
+    public ValueTask<ActiveLock?> GetAsync(string token, DateTimeOffset now, FsReadScope? scope, CancellationToken cancellationToken)
     {
-        var snapshot = Snapshot();
+        var snapshot = Snapshot(scope);
         return snapshot is { NoLocks: true } ? ValueTask.FromResult<ActiveLock?>(null) : database.ReadAsync(async (connection, transaction) =>
         {
             if (await NoRowsAsync(connection, snapshot, cancellationToken))
@@ -85,8 +93,10 @@ internal sealed class LockRepository(IMetadata database)
     }
 
     // Outside a unit of work, whether the table holds any row is kept until anything commits (ReadCache): most
-    // trees hold no lock at all, and then every PROPFIND and If header finds none without a query.
-    private ReadCache.Snapshot? Snapshot() => database is MetadataDatabase shared ? shared.Cache.Current() : null;
+    // trees hold no lock at all, and then every PROPFIND and If header finds none without a query. A reading request
+    // looks at the version once for all its reads (FsReadScope).
+    private ReadCache.Snapshot? Snapshot(FsReadScope? scope) =>
+        database is MetadataDatabase shared ? scope?.Snapshot ?? shared.Cache.Current() : null;
 
     // True when the table is empty, learnt once per version of the database (expired rows count as rows).
     private static async ValueTask<bool> NoRowsAsync(SqliteConnection connection, ReadCache.Snapshot? snapshot, CancellationToken cancellationToken)

@@ -11,7 +11,9 @@ namespace Davit.FileSystem;
 /// </summary>
 internal static class PropertyRepository
 {
-    public static async ValueTask<IReadOnlyList<DeadProperty>> GetAsync(IMetadata database, DavPath path, IReadOnlyCollection<XName>? names, CancellationToken cancellationToken)
+    /// <summary>The dead properties of <paramref name="path"/> (those in <paramref name="names"/>, or all); outside a write
+    /// unit of work, at the reading request's look at the database version (<paramref name="scope"/>) when there is one.</summary>
+    public static async ValueTask<IReadOnlyList<DeadProperty>> GetAsync(IMetadata database, DavPath path, IReadOnlyCollection<XName>? names, FsReadScope? scope, CancellationToken cancellationToken)
     {
         var key = path.ToString();
         IReadOnlyList<(string Name, DeadProperty Property)> rows;
@@ -19,7 +21,7 @@ internal static class PropertyRepository
         {
             // Outside a unit of work: the rows read at the database's current version serve until anything commits.
             // Each caller gets its own copies, free to attach or change them.
-            var snapshot = shared.Cache.Current();
+            var snapshot = scope?.Snapshot ?? shared.Cache.Current();
             if (!snapshot.TryGetProperties(key, out rows))
             {
                 rows = await ReadRowsAsync(database, key, cancellationToken);

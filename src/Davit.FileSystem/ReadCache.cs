@@ -15,8 +15,9 @@ namespace Davit.FileSystem;
 /// counter in shared memory). Every cached answer is tagged with the version read before its query ran, and used only
 /// while the version read afterwards is the same; a commit between the version and the query therefore only costs a
 /// query more, never a stale answer. The dead properties and locks that another process writes are thus seen on the
-/// very next request, as without the cache.</para>
-/// <para>Reads inside a unit of work never come here: they must see that unit's uncommitted writes.</para>
+/// very next request, as without the cache. A reading request looks once, at its first lock or property read, and
+/// uses that snapshot for the rest (<see cref="FsReadScope"/>).</para>
+/// <para>Reads inside a write unit of work never come here: they must see that unit's uncommitted writes.</para>
 /// </remarks>
 internal sealed class ReadCache : IDisposable
 {

@@ -105,6 +105,26 @@ public sealed class ReadCacheTests : IAsyncLifetime
         Assert.Equal((HttpStatusCode)423, (await nodeB.Client.SendAsync("LOCK", "a.txt", Dav.Xml(LockBody), ("Timeout", "Second-600"))).StatusCode);
     }
 
+    [Fact]
+    public async Task A_Read_With_An_If_Header_On_One_Node_Holds_For_A_Lock_Taken_On_The_Other_Right_After_It_Saw_None()
+    {
+        Assert.Equal(HttpStatusCode.Created, (await nodeA.Client.PutAsync("a.txt", "a")).StatusCode);
+        Assert.Empty(await ActiveLocksOnBAsync());
+        Assert.Empty(await ActiveLocksOnBAsync());
+
+        var locked = await nodeA.Client.SendAsync("LOCK", "a.txt", Dav.Xml(LockBody), ("Timeout", "Second-600"));
+        Assert.Equal(HttpStatusCode.OK, locked.StatusCode);
+        var token = locked.Headers.GetValues("Lock-Token").Single();
+
+        // A GET is a reading request: its If header is judged on the locks the store reads for that request.
+        var held = await nodeB.Client.SendAsync("GET", "a.txt", null, ("If", $"({token})"));
+        Assert.Equal(HttpStatusCode.OK, held.StatusCode);
+        Assert.Equal("a", await held.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await nodeA.Client.SendAsync("UNLOCK", "a.txt", null, ("Lock-Token", token))).StatusCode);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await nodeB.Client.SendAsync("GET", "a.txt", null, ("If", $"({token})"))).StatusCode);
+    }
+
     private static string Patch(string body) => Dav.Xml($"<D:propertyupdate xmlns:D=\"DAV:\" xmlns:Z=\"urn:z\">{body}</D:propertyupdate>");
 
     private async Task<string?> ColorOnBAsync()

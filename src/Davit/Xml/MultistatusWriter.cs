@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
@@ -13,25 +14,34 @@ namespace Davit.Xml;
 /// produced and never held whole in memory (and Kestrel never sees synchronous I/O). Text a store holds goes out with
 /// what XML cannot carry replaced (<see cref="CarryingXmlWriter"/>), so no stored name or value ends a 207 halfway.
 /// </summary>
+/// <remarks>
+/// The XmlWriter and its buffer are reused from one 207 to the next (<see cref="Output"/>): a PROPFIND Depth 0 answer
+/// is under a kilobyte, and building a writer with its buffers for each one cost more than writing it. A writer goes
+/// back only after a document it wrote was completed; one left halfway by a failure is dropped.
+/// </remarks>
 internal sealed class MultistatusWriter : IDisposable
 {
     private const int DrainThreshold = 32 * 1024;
 
-    private static readonly XmlWriterSettings Settings = new()
-    {
-        Encoding = new UTF8Encoding(false),
-        Indent = false,
-        CloseOutput = false,
-        NamespaceHandling = NamespaceHandling.OmitDuplicates,
-    };
+    // Writers kept for reuse; past this many idle ones, a finished writer is dropped.
+    private const int MaxIdle = 32;
+    private const int MaxIdleBuffer = 2 * DrainThreshold;
+
+    private static readonly string Ok = $"HTTP/1.1 200 {ReasonPhrases.GetReasonPhrase(200)}";
+    private static readonly string NotFound = $"HTTP/1.1 404 {ReasonPhrases.GetReasonPhrase(404)}";
+
+    private static readonly ConcurrentQueue<Output> Idle = new();
+    private static int idleCount;
 
     private readonly DavRequest request;
-    private readonly MemoryStream buffer = new();
+    private Output? output;
+    private bool completed;
 
-    private MultistatusWriter(DavRequest request)
+    private MultistatusWriter(DavRequest request, Output output)
     {
         this.request = request;
-        Xml = new CarryingXmlWriter(XmlWriter.Create(buffer, Settings));
+        this.output = output;
+        Xml = output.Xml;
     }
 
     /// <summary>The writer for the current response element's content.</summary>
@@ -42,8 +52,14 @@ internal sealed class MultistatusWriter : IDisposable
     {
         request.Response.StatusCode = StatusCodes.Status207MultiStatus;
         request.Response.ContentType = "application/xml; charset=utf-8";
-        var writer = new MultistatusWriter(request);
-        writer.Xml.WriteStartDocument();
+        var output = Idle.TryDequeue(out var idle) ? idle : new Output();
+        if (idle is not null)
+        {
+            Interlocked.Decrement(ref idleCount);
+        }
+
+        output.Buffer.Write(Output.Declaration);
+        var writer = new MultistatusWriter(request, output);
         writer.Xml.WriteStartElement(DavNames.Prefix, "multistatus", DavNames.Namespace);
         return writer;
     }
@@ -120,30 +136,56 @@ internal sealed class MultistatusWriter : IDisposable
     public ValueTask FlushIfNeededAsync()
     {
         Xml.Flush();
-        return buffer.Length >= DrainThreshold ? DrainAsync() : ValueTask.CompletedTask;
+        return Buffered.Length >= DrainThreshold ? DrainAsync() : ValueTask.CompletedTask;
     }
 
     /// <summary>Closes the document and sends the rest.</summary>
     public async ValueTask CompleteAsync()
     {
         Xml.WriteEndElement();
-        Xml.WriteEndDocument();
         Xml.Flush();
+        completed = true;
         await DrainAsync();
     }
 
     public void Dispose()
     {
-        Xml.Dispose();
-        buffer.Dispose();
+        if (Interlocked.Exchange(ref output, null) is not { } done)
+        {
+            return;
+        }
+
+        // A writer left inside a document would start the next one there; a buffer grown by a large answer is not
+        // kept idle.
+        var reusable = completed && done.Xml.WriteState != WriteState.Error && done.Buffer.Capacity <= MaxIdleBuffer;
+        if (reusable && Interlocked.Increment(ref idleCount) <= MaxIdle)
+        {
+            done.Buffer.SetLength(0);
+            Idle.Enqueue(done);
+            return;
+        }
+
+        if (reusable)
+        {
+            Interlocked.Decrement(ref idleCount);
+        }
+
+        done.Xml.Dispose();
     }
 
     /// <summary>"HTTP/1.1 404 Not Found".</summary>
-    public static string StatusLine(int statusCode) =>
-        $"HTTP/1.1 {statusCode} {ReasonPhrases.GetReasonPhrase(statusCode)}";
+    public static string StatusLine(int statusCode) => statusCode switch
+    {
+        StatusCodes.Status200OK => Ok,
+        StatusCodes.Status404NotFound => NotFound,
+        _ => $"HTTP/1.1 {statusCode} {ReasonPhrases.GetReasonPhrase(statusCode)}",
+    };
+
+    private MemoryStream Buffered => (output ?? throw new ObjectDisposedException(nameof(MultistatusWriter))).Buffer;
 
     private async ValueTask DrainAsync()
     {
+        var buffer = Buffered;
         if (buffer.Length == 0)
         {
             return;
@@ -152,5 +194,27 @@ internal sealed class MultistatusWriter : IDisposable
         await request.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), request.Aborted);
         request.BytesSent += buffer.Length;
         buffer.SetLength(0);
+    }
+
+    /// <summary>An XmlWriter over its buffer, reused for document after document: it writes fragments, so that a
+    /// closed multistatus element leaves it ready for the next, and the XML declaration is written as bytes.</summary>
+    private sealed class Output
+    {
+        public static readonly byte[] Declaration = "<?xml version=\"1.0\" encoding=\"utf-8\"?>"u8.ToArray();
+
+        private static readonly XmlWriterSettings Settings = new()
+        {
+            Encoding = new UTF8Encoding(false),
+            Indent = false,
+            CloseOutput = false,
+            ConformanceLevel = ConformanceLevel.Fragment,
+            NamespaceHandling = NamespaceHandling.OmitDuplicates,
+        };
+
+        public Output() => Xml = new CarryingXmlWriter(XmlWriter.Create(Buffer, Settings));
+
+        public MemoryStream Buffer { get; } = new();
+
+        public XmlWriter Xml { get; }
     }
 }

@@ -124,9 +124,13 @@ internal sealed class PropfindHandler : IReadHandler
     private static async ValueTask WriteAllPropsAsync(LiveContext live, MultistatusWriter writer, IHierarchyItem item, IReadOnlyList<XName> include)
     {
         writer.BeginPropstat();
-        foreach (var property in LiveProperties.All.Where(p => p.AppliesTo(item, live)))
+        var all = LiveProperties.All;
+        for (var i = 0; i < all.Count; i++)
         {
-            WriteLive(writer.Xml, property, item, live);
+            if (all[i].AppliesTo(item, live))
+            {
+                WriteLive(writer.Xml, all[i], item, live);
+            }
         }
 
         if (item is IDeadProperties dead)
@@ -141,7 +145,12 @@ internal sealed class PropfindHandler : IReadHandler
 
         // DAV:include names properties allprop leaves out; every live property is in allprop already, so only the
         // ones nobody serves remain, and they are reported missing.
-        var missing = include.Where(n => !LiveProperties.TryGet(n, out _) && item is not IDeadProperties).ToList();
+        if (include.Count == 0 || item is IDeadProperties)
+        {
+            return;
+        }
+
+        var missing = include.Where(n => !LiveProperties.TryGet(n, out _)).ToList();
         if (missing.Count > 0)
         {
             writer.WritePropstat(missing, StatusCodes.Status404NotFound);
