@@ -2,10 +2,12 @@
 # Davit beside nginx and Apache mod_dav, in one run, on the figures of issue #16: large transfers, small requests,
 # listings, small PUTs, idle memory and deep paths. Prints a Markdown table whose Davit cells carry the ratio to
 # nginx measured in the same run (above 1: Davit is faster, or uses less memory).
-# Usage: bench/speed.sh [--runs N] [--seconds S] [--warmup S] [--large MiB] [--files N] [--depth N] [--chain-timeout S]
+# Usage: bench/speed.sh [--runs N] [--seconds S] [--warmup S] [--put-warmup N] [--large MiB] [--files N] [--depth N] [--chain-timeout S]
 #                       [--only figure,...] [--servers server,...]
 # Every wrk figure follows an uncounted warm-up of the same load: --warmup seconds (default 10) in the first run, 2 s in
-# the others.
+# the others. In the first run, the small PUTs follow --put-warmup uncounted PUTs of the same kind (default 6000) into a
+# folder of their own, for every server: a just-started .NET server compiles its hot paths again for the first ten
+# seconds or so (tiered compilation), which is not what a server that has been running sees.
 # A chain that takes longer than --chain-timeout (default 300 s; Apache takes far longer) is shown as "> S".
 # Figures: get-large put-large ranges get-small propfind0 puts propfind1 idle-rss chain.
 # Servers: nginx apache floor filesystem memory (and postgres when the PostgreSQL store is in the tree). "floor" is
@@ -17,6 +19,7 @@ set -euo pipefail
 runs=3
 seconds=10
 warmup=10
+put_warmup=6000
 large_mib=1024
 files=10000
 depth=2000
@@ -28,6 +31,7 @@ while (($#)); do
     --runs) runs=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
+    --put-warmup) put_warmup=$2; shift 2 ;;
     --large) large_mib=$2; shift 2 ;;
     --files) files=$2; shift 2 ;;
     --depth) depth=$2; shift 2 ;;
@@ -125,6 +129,9 @@ for run in $(seq "$runs"); do
             record propfind0 "$name" "$(BENCH_METHOD=PROPFIND BENCH_DEPTH=0 BENCH_BODY=$allprop wrk_rate "$base/small.bin")"
         fi
         if wants puts || wants propfind1; then
+            if wants puts && ((run == 1 && put_warmup > 0)); then
+                python3 "$repo/bench/speedclient.py" puts "$port" "/warm-puts/" "$put_warmup" 4 1024 >/dev/null
+            fi
             sync
             t=$(python3 "$repo/bench/speedclient.py" puts "$port" "/many-$run/" "$files" 4 1024) || t=fail
             wants puts && record puts "$name" "$t"
