@@ -281,8 +281,15 @@ internal sealed class ContentCache
         }
         else
         {
-            // Only this user may put files here: a file planted under a version's name would be served as its bytes.
-            System.IO.Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            // Only this user may put files here (a file planted under a version's name would be served as its bytes)
+            // or read them (they are the store's content). A folder that was already there, made by hand or by an
+            // older build, is brought to the same mode; one this user does not own cannot be, and is not used.
+            const UnixFileMode userOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+            var folder = System.IO.Directory.CreateDirectory(path, userOnly);
+            if (folder.UnixFileMode != userOnly)
+            {
+                File.SetUnixFileMode(path, userOnly);
+            }
         }
     }
 

@@ -183,6 +183,36 @@ public sealed class ContentCacheTests
     }
 
     [Fact]
+    public async Task A_Cache_Folder_That_Others_Could_Read_Or_Write_Is_Made_This_Users_Alone_Before_A_Copy_Goes_In()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        await using var database = await PostgresDatabase.CreateAsync();
+        const UnixFileMode open = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+            UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
+            UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        Directory.CreateDirectory(database.CacheFolder);
+        File.SetUnixFileMode(database.CacheFolder, open);
+        var body = TestBytes.Random(Size, seed: 11);
+        var store = database.Open();
+        await store.CreateFileAsync("m.bin", body);
+
+        // The store's own folder inside it, left open too (by hand, or by an older build).
+        var folder = await StoreFolderAsync(database);
+        Directory.CreateDirectory(folder);
+        File.SetUnixFileMode(folder, open);
+
+        BytesAssert.Equal(body, await store.ReadFileAsync("m.bin"));
+        const UnixFileMode userOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        Assert.Equal(userOnly, File.GetUnixFileMode(database.CacheFolder));
+        Assert.Equal(userOnly, File.GetUnixFileMode(folder));
+        Assert.Equal(Size, Assert.Single(await CopiesAsync(database)).Length);
+    }
+
+    [Fact]
     public async Task A_Start_Removes_Fills_A_Killed_Process_Left_And_Every_Copy_After_The_Machine_Restarted()
     {
         await using var database = await PostgresDatabase.CreateAsync();
