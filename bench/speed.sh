@@ -12,7 +12,10 @@
 # Figures: get-large put-large ranges get-small propfind0 puts propfind1 idle-rss chain.
 # Servers: nginx apache floor filesystem memory (and postgres when the PostgreSQL store is in the tree). "floor" is
 # bench/Davit.KestrelFloor, Kestrel answering from fixed bytes with nothing of Davit in it: the small-request figures
-# only (GET of 4 KiB, PROPFIND Depth 0), the most Davit could reach on the same host.
+# only (GET of 4 KiB, PROPFIND Depth 0), the most Davit could reach on the same host. For the small PUTs its column
+# holds the disk's floor instead: the file calls alone that a durable PUT needs (bench/speedclient.py diskfloor: write
+# a staged file, flush its data, rename it into the folder, flush the folder once for the renames before it), from 4
+# Python threads, no HTTP.
 # Installs nginx-extras, libnginx-mod-http-dav-ext, apache2, wrk, curl and python3 from Debian when missing.
 set -euo pipefail
 
@@ -109,6 +112,11 @@ for run in $(seq "$runs"); do
         if [[ $name == floor ]]; then # only the small requests: it stores nothing
             wants get-small && record get-small "$name" "$(wrk_rate "$base/small.bin")"
             wants propfind0 && record propfind0 "$name" "$(BENCH_METHOD=PROPFIND BENCH_DEPTH=0 BENCH_BODY=$allprop wrk_rate "$base/small.bin")"
+            if wants puts; then # the disk's floor: the file calls alone that a durable PUT needs, on the same disk
+                mkdir -p "$work/disk-floor-$run"
+                sync
+                record puts "$name" "$(python3 "$repo/bench/speedclient.py" diskfloor "$work/disk-floor-$run" "$files" 4 1024)"
+            fi
             continue
         fi
         if wants get-large; then
@@ -199,7 +207,7 @@ title() {
     case $1 in
     nginx) echo "nginx $(nginx_version)" ;;
     apache) echo "Apache $(apache_version)" ;;
-    floor) echo "Kestrel floor" ;;
+    floor) echo "floor (Kestrel; for PUTs, the disk)" ;;
     *) echo "Davit $1" ;;
     esac
 }

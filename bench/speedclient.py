@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """The request loops of bench/speed.sh that wrk cannot do: a fixed number of small PUTs over a few keep-alive
-connections, and a chain of nested MKCOLs with the tree operations on it. Each prints its figure in seconds and
+connections, and a chain of nested MKCOLs with the tree operations on it; and the floor under the small PUTs, the
+file calls alone that a durable PUT needs (diskfloor). Each prints its figure in seconds and
 exits non-zero on the first answer that is not what the server should give."""
 import http.client
+import os
 import sys
 import threading
 import time
@@ -78,8 +80,81 @@ def chain(port, top, depth, ops):
     print(f"{made:.3f} {time.perf_counter() - start:.3f}")
 
 
+class SharedFlush:
+    """fsync of one folder shared by threads: a caller returns once a flush that began after its call has ended."""
+
+    def __init__(self, fd):
+        self.fd = fd
+        self.cv = threading.Condition()
+        self.begun = 0
+        self.ended = 0
+        self.running = False
+
+    def flush(self):
+        with self.cv:
+            needed = self.begun + 1
+            while self.ended < needed:
+                if self.running:
+                    self.cv.wait()
+                    continue
+                self.running = True
+                self.begun += 1
+                ticket = self.begun
+                self.cv.release()
+                try:
+                    os.fsync(self.fd)
+                finally:
+                    self.cv.acquire()
+                    self.ended = ticket
+                    self.running = False
+                    self.cv.notify_all()
+
+
+def diskfloor(folder, count, threads, size):
+    """The file calls alone that a durable small PUT needs, without HTTP: each of `threads` threads writes its share of
+    `count` new files of `size` bytes into a staging folder, flushes each one's data, renames it into `folder`, and
+    waits for a flush of `folder` that began after its rename (shared between threads, as Davit shares it)."""
+    staging = os.path.join(folder, ".staging")
+    os.makedirs(staging, exist_ok=True)
+    target = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    shared = SharedFlush(target)
+    body = b"x" * size
+    errors = []
+
+    def worker(first):
+        try:
+            for i in range(first, count, threads):
+                staged = os.path.join(staging, f"s{i:05}")
+                fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+                try:
+                    os.write(fd, body)
+                    os.fdatasync(fd)
+                finally:
+                    os.close(fd)
+                os.rename(staged, os.path.join(folder, f"f{i:05}.bin"))
+                shared.flush()
+        except BaseException as e:  # noqa: BLE001 - reported below, the run fails
+            errors.append(e)
+
+    workers = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
+    start = time.perf_counter()
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    elapsed = time.perf_counter() - start
+    os.close(target)
+    if errors:
+        raise SystemExit(str(errors[0]))
+    print(f"{elapsed:.3f}")
+
+
 if __name__ == "__main__":
-    command, port = sys.argv[1], int(sys.argv[2])
+    command = sys.argv[1]
+    if command == "diskfloor":
+        diskfloor(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
+        sys.exit(0)
+    port = int(sys.argv[2])
     if command == "puts":
         puts(port, sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]))
     elif command == "chain":
