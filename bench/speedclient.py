@@ -23,24 +23,18 @@ def call(conn, method, path, body=None, headers=None, expect=(200, 201, 204, 207
     return data
 
 
-def puts(port, folder, count, connections, size):
-    """PUTs `count` new files of `size` bytes into `folder` over `connections` keep-alive connections at once."""
-    body = b"x" * size
-    conn = connect(port)
-    call(conn, "MKCOL", folder, expect=(201, 405))
-    conn.close()
+def timed_in_threads(count, work):
+    """Runs work(first) on `count` threads at once, first = 0 .. count - 1, and prints the seconds they took; the
+    first exception of any thread ends the run with its message."""
     errors = []
 
-    def worker(first):
+    def guarded(first):
         try:
-            c = connect(port)
-            for i in range(first, count, connections):
-                call(c, "PUT", f"{folder}f{i:05}.bin", body, {"Content-Type": "application/octet-stream"}, (201, 204))
-            c.close()
+            work(first)
         except BaseException as e:  # noqa: BLE001 - reported below, the run fails
             errors.append(e)
 
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(connections)]
+    threads = [threading.Thread(target=guarded, args=(n,)) for n in range(count)]
     start = time.perf_counter()
     for t in threads:
         t.start()
@@ -50,6 +44,22 @@ def puts(port, folder, count, connections, size):
     if errors:
         raise SystemExit(str(errors[0]))
     print(f"{elapsed:.3f}")
+
+
+def puts(port, folder, count, connections, size):
+    """PUTs `count` new files of `size` bytes into `folder` over `connections` keep-alive connections at once."""
+    body = b"x" * size
+    conn = connect(port)
+    call(conn, "MKCOL", folder, expect=(201, 405))
+    conn.close()
+
+    def worker(first):
+        c = connect(port)
+        for i in range(first, count, connections):
+            call(c, "PUT", f"{folder}f{i:05}.bin", body, {"Content-Type": "application/octet-stream"}, (201, 204))
+        c.close()
+
+    timed_in_threads(connections, worker)
 
 
 def chain(port, top, depth, ops):
@@ -119,34 +129,23 @@ def diskfloor(folder, count, threads, size):
     target = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     shared = SharedFlush(target)
     body = b"x" * size
-    errors = []
 
     def worker(first):
-        try:
-            for i in range(first, count, threads):
-                staged = os.path.join(staging, f"s{i:05}")
-                fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-                try:
-                    os.write(fd, body)
-                    os.fdatasync(fd)
-                finally:
-                    os.close(fd)
-                os.rename(staged, os.path.join(folder, f"f{i:05}.bin"))
-                shared.flush()
-        except BaseException as e:  # noqa: BLE001 - reported below, the run fails
-            errors.append(e)
+        for i in range(first, count, threads):
+            staged = os.path.join(staging, f"s{i:05}")
+            fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            try:
+                os.write(fd, body)
+                os.fdatasync(fd)
+            finally:
+                os.close(fd)
+            os.rename(staged, os.path.join(folder, f"f{i:05}.bin"))
+            shared.flush()
 
-    workers = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
-    start = time.perf_counter()
-    for t in workers:
-        t.start()
-    for t in workers:
-        t.join()
-    elapsed = time.perf_counter() - start
-    os.close(target)
-    if errors:
-        raise SystemExit(str(errors[0]))
-    print(f"{elapsed:.3f}")
+    try:
+        timed_in_threads(threads, worker)
+    finally:
+        os.close(target)
 
 
 if __name__ == "__main__":
