@@ -88,7 +88,7 @@ internal sealed class FsUnitOfWork : IUnitOfWork, IMetadata, ILockStore, IUpload
     /// with the entity tag of their content and never read for another): such a row may become durable before or
     /// after the new name, so it does not keep the folder flush inside the write lock.
     /// </summary>
-    public async ValueTask<T> WriteSelfCheckingAsync<T>(Func<SqliteConnection, SqliteTransaction, ValueTask<T>> work, CancellationToken cancellationToken)
+    public async ValueTask<T> WriteSelfCheckingAsync<T>(Func<MetadataConnection, SqliteTransaction, ValueTask<T>> work, CancellationToken cancellationToken)
     {
         var before = TotalChanges(writer);
         var result = await WriteAsync(work, cancellationToken);
@@ -171,7 +171,7 @@ internal sealed class FsUnitOfWork : IUnitOfWork, IMetadata, ILockStore, IUpload
     }
 
     // The C call: no statement to prepare.
-    private static long TotalChanges(MetadataDatabase.Writer writer) => SQLitePCL.raw.sqlite3_total_changes(writer.Connection.Handle);
+    private static long TotalChanges(MetadataDatabase.Writer writer) => SQLitePCL.raw.sqlite3_total_changes(writer.Connection.Connection.Handle);
 
     /// <summary>
     /// For tests: ends as a killed process would, between its file changes and its commit. The database rolls back
@@ -213,10 +213,10 @@ internal sealed class FsUnitOfWork : IUnitOfWork, IMetadata, ILockStore, IUpload
         }
     }
 
-    public ValueTask<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, ValueTask<T>> work, CancellationToken cancellationToken) =>
+    public ValueTask<T> WriteAsync<T>(Func<MetadataConnection, SqliteTransaction, ValueTask<T>> work, CancellationToken cancellationToken) =>
         MetadataDatabase.RunAsync(work, writer.Connection, writer.Transaction);
 
-    public ValueTask<T> ReadAsync<T>(Func<SqliteConnection, SqliteTransaction?, ValueTask<T>> work, CancellationToken cancellationToken) =>
+    public ValueTask<T> ReadAsync<T>(Func<MetadataConnection, SqliteTransaction?, ValueTask<T>> work, CancellationToken cancellationToken) =>
         work(writer.Connection, writer.Transaction);
 
     // Locks, in this transaction.

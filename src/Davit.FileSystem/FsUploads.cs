@@ -80,8 +80,7 @@ internal sealed class FsUploads
             replaced = await database.WriteAsync(async (connection, transaction) =>
             {
                 var old = await ScalarAsync(connection, transaction, "SELECT id FROM uploads WHERE path = $p;", path, cancellationToken) as string;
-                await using var insert = Command(connection, transaction,
-                    "INSERT OR REPLACE INTO uploads (path, id, bytes_saved, total_length, content_type, created, last_saved, expires) VALUES ($p, $id, 0, $total, $type, $now, $now, $expires);");
+                var insert = connection.Command("INSERT OR REPLACE INTO uploads (path, id, bytes_saved, total_length, content_type, created, last_saved, expires) VALUES ($p, $id, 0, $total, $type, $now, $now, $expires);", transaction);
                 insert.Parameters.AddWithValue("$p", path.ToString());
                 insert.Parameters.AddWithValue("$id", session.Id);
                 insert.Parameters.AddWithValue("$total", (object?)totalLength ?? DBNull.Value);
@@ -229,7 +228,7 @@ internal sealed class FsUploads
     {
         var deleted = await metadata.WriteAsync(async (connection, transaction) =>
         {
-            await using var command = Command(connection, transaction, "DELETE FROM uploads WHERE path = $p AND id = $id;");
+            var command = connection.Command("DELETE FROM uploads WHERE path = $p AND id = $id;", transaction);
             command.Parameters.AddWithValue("$p", session.Path.ToString());
             command.Parameters.AddWithValue("$id", session.Id);
             return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
@@ -244,7 +243,7 @@ internal sealed class FsUploads
     {
         var expired = await metadata.ReadAsync(async (connection, transaction) =>
         {
-            await using var command = Command(connection, transaction, $"SELECT {Columns} FROM uploads WHERE expires <= $now;");
+            var command = connection.Command($"SELECT {Columns} FROM uploads WHERE expires <= $now;", transaction);
             command.Parameters.AddWithValue("$now", now.UtcTicks);
             return await ReadAllAsync(command, cancellationToken);
         }, cancellationToken);
@@ -316,7 +315,7 @@ internal sealed class FsUploads
 
         await metadata.WriteAsync(async (connection, transaction) =>
         {
-            await using var command = Command(connection, transaction, "DELETE FROM uploads WHERE path = $p AND id = $id;");
+            var command = connection.Command("DELETE FROM uploads WHERE path = $p AND id = $id;", transaction);
             command.Parameters.AddWithValue("$p", session.Path.ToString());
             command.Parameters.AddWithValue("$id", session.Id);
             return await command.ExecuteNonQueryAsync(cancellationToken);
@@ -402,8 +401,7 @@ internal sealed class FsUploads
     private static async ValueTask<bool> UpdateAsync(IMetadata metadata, UploadSession session, CancellationToken cancellationToken) =>
         await metadata.WriteAsync(async (connection, transaction) =>
         {
-            await using var command = Command(connection, transaction,
-                "UPDATE uploads SET bytes_saved = $saved, total_length = $total, last_saved = $last, expires = $expires WHERE path = $p AND id = $id;");
+            var command = connection.Command("UPDATE uploads SET bytes_saved = $saved, total_length = $total, last_saved = $last, expires = $expires WHERE path = $p AND id = $id;", transaction);
             command.Parameters.AddWithValue("$p", session.Path.ToString());
             command.Parameters.AddWithValue("$id", session.Id);
             command.Parameters.AddWithValue("$saved", session.BytesSaved);
@@ -418,7 +416,7 @@ internal sealed class FsUploads
     private static ValueTask<List<UploadSession>> QueryAsync(IMetadata metadata, string condition, DavPath path, DateTimeOffset now, CancellationToken cancellationToken) =>
         metadata.ReadAsync(async (connection, transaction) =>
         {
-            await using var command = Command(connection, transaction, $"SELECT {Columns} FROM uploads WHERE expires > $now AND {condition};");
+            var command = connection.Command($"SELECT {Columns} FROM uploads WHERE expires > $now AND {condition};", transaction);
             command.Parameters.AddWithValue("$now", now.UtcTicks);
             Subtree.Bind(command.Parameters, path);
             return await ReadAllAsync(command, cancellationToken);
@@ -444,19 +442,11 @@ internal sealed class FsUploads
         return result;
     }
 
-    private static async ValueTask<object?> ScalarAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, DavPath path, CancellationToken cancellationToken)
+    private static async ValueTask<object?> ScalarAsync(MetadataConnection connection, SqliteTransaction transaction, string sql, DavPath path, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, transaction, sql);
+        var command = connection.Command(sql, transaction);
         command.Parameters.AddWithValue("$p", path.ToString());
         return await command.ExecuteScalarAsync(cancellationToken);
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
     }
 
     private static DateTimeOffset Utc(long ticks) => new(ticks, TimeSpan.Zero);

@@ -12,9 +12,7 @@ internal static class HashRepository
     public static ValueTask<ContentHashes?> GetAsync(IMetadata database, DavPath path, string etag, CancellationToken cancellationToken) =>
         database.ReadAsync<ContentHashes?>(async (connection, transaction) =>
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "SELECT sha1, md5 FROM hashes WHERE path = $p AND etag = $e;";
+            var command = connection.Command("SELECT sha1, md5 FROM hashes WHERE path = $p AND etag = $e;", transaction);
             command.Parameters.AddWithValue("$p", path.ToString());
             command.Parameters.AddWithValue("$e", etag);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -31,11 +29,9 @@ internal static class HashRepository
     // Rows are self-checking (never read for another entity tag), so they do not order the unit of work's flushes.
     private static async ValueTask ExecuteAsync(IMetadata database, string sql, DavPath path, string etag, ContentHashes? hashes, CancellationToken cancellationToken, string? to = null)
     {
-        Func<Microsoft.Data.Sqlite.SqliteConnection, Microsoft.Data.Sqlite.SqliteTransaction, ValueTask<int>> work = async (connection, transaction) =>
+        Func<MetadataConnection, Microsoft.Data.Sqlite.SqliteTransaction, ValueTask<int>> work = async (connection, transaction) =>
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = sql;
+            var command = connection.Command(sql, transaction);
             command.Parameters.AddWithValue("$p", path.ToString());
             command.Parameters.AddWithValue("$e", etag);
             if (hashes is not null)

@@ -10,9 +10,9 @@ namespace Davit.FileSystem;
 internal interface IMetadata
 {
     /// <summary>Runs <paramref name="work"/> in a write transaction (this one, or a new one committed at once).</summary>
-    ValueTask<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, ValueTask<T>> work, CancellationToken cancellationToken);
+    ValueTask<T> WriteAsync<T>(Func<MetadataConnection, SqliteTransaction, ValueTask<T>> work, CancellationToken cancellationToken);
 
     /// <summary>Runs <paramref name="work"/> on a connection that sees this scope's writes (the transaction is null
     /// outside a unit of work).</summary>
-    ValueTask<T> ReadAsync<T>(Func<SqliteConnection, SqliteTransaction?, ValueTask<T>> work, CancellationToken cancellationToken);
+    ValueTask<T> ReadAsync<T>(Func<MetadataConnection, SqliteTransaction?, ValueTask<T>> work, CancellationToken cancellationToken);
 }

@@ -26,11 +26,9 @@ internal sealed class LockRepository(IMetadata database)
     public ValueTask<IReadOnlyList<ActiveLock>> TryAddAsync(ActiveLock newLock, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.WriteAsync<IReadOnlyList<ActiveLock>>(async (connection, transaction) =>
         {
-            await using (var purge = Command(connection, transaction, "DELETE FROM locks WHERE expires <= $now;"))
-            {
-                purge.Parameters.AddWithValue("$now", now.UtcTicks);
-                await purge.ExecuteNonQueryAsync(cancellationToken);
-            }
+            var purge = connection.Command("DELETE FROM locks WHERE expires <= $now;", transaction);
+            purge.Parameters.AddWithValue("$now", now.UtcTicks);
+            await purge.ExecuteNonQueryAsync(cancellationToken);
 
             // Every lock that can conflict is rooted at an ancestor of the new root, at the root itself, or below it;
             // ConflictsWith decides among them, so the rule lives in one place.
@@ -38,8 +36,8 @@ internal sealed class LockRepository(IMetadata database)
             var conflicts = candidates.Where(newLock.ConflictsWith).ToList();
             if (conflicts.Count == 0)
             {
-                await using var insert = Command(connection, transaction,
-                    $"INSERT INTO locks ({Columns}) VALUES ($token, $root, $scope, $depth, $owner, $principal, $timeout, $expires);");
+                var insert = connection.Command(
+                    $"INSERT INTO locks ({Columns}) VALUES ($token, $root, $scope, $depth, $owner, $principal, $timeout, $expires);", transaction);
                 insert.Parameters.AddWithValue("$token", newLock.Token);
                 insert.Parameters.AddWithValue("$root", newLock.Root.ToString());
                 insert.Parameters.AddWithValue("$scope", newLock.Scope == LockScope.Shared ? "shared" : "exclusive");
@@ -85,7 +83,7 @@ internal sealed class LockRepository(IMetadata database)
                 return null;
             }
 
-            await using var command = Command(connection, transaction, $"SELECT {Columns} FROM locks WHERE token = $token AND expires > $now;");
+            var command = connection.Command($"SELECT {Columns} FROM locks WHERE token = $token AND expires > $now;", transaction);
             command.Parameters.AddWithValue("$token", token);
             command.Parameters.AddWithValue("$now", now.UtcTicks);
             return (await ReadAllAsync(command, cancellationToken)).SingleOrDefault();
@@ -99,14 +97,14 @@ internal sealed class LockRepository(IMetadata database)
         database is MetadataDatabase shared ? scope?.Snapshot ?? shared.Cache.Current() : null;
 
     // True when the table is empty, learnt once per version of the database (expired rows count as rows).
-    private static async ValueTask<bool> NoRowsAsync(SqliteConnection connection, ReadCache.Snapshot? snapshot, CancellationToken cancellationToken)
+    private static async ValueTask<bool> NoRowsAsync(MetadataConnection connection, ReadCache.Snapshot? snapshot, CancellationToken cancellationToken)
     {
         if (snapshot is null || snapshot.LocksKnown)
         {
             return false;
         }
 
-        await using var command = Command(connection, null, "SELECT EXISTS (SELECT 1 FROM locks);");
+        var command = connection.Command("SELECT EXISTS (SELECT 1 FROM locks);", null);
         var empty = await command.ExecuteScalarAsync(cancellationToken) is long any && any == 0;
         snapshot.SetLocksEmpty(empty);
         return empty;
@@ -116,8 +114,8 @@ internal sealed class LockRepository(IMetadata database)
         database.WriteAsync(async (connection, transaction) =>
         {
             // One statement: the lock cannot expire or vanish between the check and the update.
-            await using var command = Command(connection, transaction,
-                $"UPDATE locks SET timeout = $timeout, expires = $expires WHERE token = $token AND expires > $now RETURNING {Columns};");
+            var command = connection.Command(
+                $"UPDATE locks SET timeout = $timeout, expires = $expires WHERE token = $token AND expires > $now RETURNING {Columns};", transaction);
             command.Parameters.AddWithValue("$token", token);
             command.Parameters.AddWithValue("$now", now.UtcTicks);
             command.Parameters.AddWithValue("$timeout", ToSeconds(timeout));
@@ -129,7 +127,7 @@ internal sealed class LockRepository(IMetadata database)
         database.WriteAsync(async (connection, transaction) =>
         {
             // An expired row goes too (it is garbage anyway), but only a live one counts as removed.
-            await using var command = Command(connection, transaction, "DELETE FROM locks WHERE token = $token RETURNING expires > $now;");
+            var command = connection.Command("DELETE FROM locks WHERE token = $token RETURNING expires > $now;", transaction);
             command.Parameters.AddWithValue("$token", token);
             command.Parameters.AddWithValue("$now", now.UtcTicks);
             return await command.ExecuteScalarAsync(cancellationToken) is long live && live != 0;
@@ -138,7 +136,7 @@ internal sealed class LockRepository(IMetadata database)
     public async ValueTask RemoveTreeAsync(DavPath path, CancellationToken cancellationToken) =>
         await database.WriteAsync(async (connection, transaction) =>
         {
-            await using var command = Command(connection, transaction, $"DELETE FROM locks WHERE {Subtree.Filter(path, "root")};");
+            var command = connection.Command($"DELETE FROM locks WHERE {Subtree.Filter(path, "root")};", transaction);
             Subtree.Bind(command.Parameters, path);
             return await command.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
@@ -147,13 +145,13 @@ internal sealed class LockRepository(IMetadata database)
     /// Reads the live locks rooted at <paramref name="path"/>, at its ancestors (only those of depth infinity unless
     /// <paramref name="anyDepthAncestors"/>), and strictly below it when <paramref name="includeDescendants"/>.
     /// </summary>
-    private static async ValueTask<List<ActiveLock>> ReadAsync(SqliteConnection connection, SqliteTransaction? transaction, DavPath path,
+    /// <remarks>The text differs only by the path's depth (up to <see cref="MaxListedAncestors"/>) and the two flags,
+    /// so the connection keeps the few texts a tree uses prepared.</remarks>
+    private static async ValueTask<List<ActiveLock>> ReadAsync(MetadataConnection connection, SqliteTransaction? transaction, DavPath path,
         bool anyDepthAncestors, bool includeDescendants, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, transaction, "");
         var sql = new StringBuilder($"SELECT {Columns} FROM locks WHERE expires > $now AND (root = $p");
-        command.Parameters.AddWithValue("$now", now.UtcTicks);
-        Subtree.Bind(command.Parameters, path);
+        var ancestors = 0;
         if (path.Segments.Length > MaxListedAncestors)
         {
             // Listing a deep path's ancestors would bind a number of strings, each about as long as the path, that
@@ -165,19 +163,14 @@ internal sealed class LockRepository(IMetadata database)
         {
             // The ancestors are few (one per segment) and each is an exact match on the root index; "" is the
             // ancestor of every path.
-            var names = new List<string>();
-            var ancestor = path;
-            do
+            ancestors = path.Segments.Length;
+            sql.Append(anyDepthAncestors ? " OR (root IN (" : " OR (depth = 'infinity' AND root IN (");
+            for (var i = 0; i < ancestors; i++)
             {
-                ancestor = ancestor.Parent;
-                var name = "$a" + names.Count.ToString(CultureInfo.InvariantCulture);
-                names.Add(name);
-                command.Parameters.AddWithValue(name, ancestor.ToString());
+                sql.Append(i == 0 ? "$a" : ", $a").Append(i.ToString(CultureInfo.InvariantCulture));
             }
-            while (!ancestor.IsRoot);
 
-            sql.Append(anyDepthAncestors ? " OR (root IN (" : " OR (depth = 'infinity' AND root IN (")
-                .AppendJoin(", ", names).Append("))");
+            sql.Append("))");
         }
 
         if (includeDescendants)
@@ -185,7 +178,16 @@ internal sealed class LockRepository(IMetadata database)
             sql.Append(" OR ").Append(Subtree.Below(path, "root"));
         }
 
-        command.CommandText = sql.Append(");").ToString();
+        var command = connection.Command(sql.Append(");").ToString(), transaction);
+        command.Parameters.AddWithValue("$now", now.UtcTicks);
+        Subtree.Bind(command.Parameters, path);
+        var ancestor = path;
+        for (var i = 0; i < ancestors; i++)
+        {
+            ancestor = ancestor.Parent;
+            command.Parameters.AddWithValue("$a" + i.ToString(CultureInfo.InvariantCulture), ancestor.ToString());
+        }
+
         return await ReadAllAsync(command, cancellationToken);
     }
 
@@ -207,14 +209,6 @@ internal sealed class LockRepository(IMetadata database)
         }
 
         return result;
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
     }
 
     // The engine grants whole seconds (RFC 4918 §10.7 "Second-n"); anything finer is not kept.

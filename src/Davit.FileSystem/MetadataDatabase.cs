@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using Davit.Storage;
 using Microsoft.Data.Sqlite;
@@ -5,8 +6,9 @@ using Microsoft.Data.Sqlite;
 namespace Davit.FileSystem;
 
 /// <summary>
-/// The embedded SQLite database holding the store's metadata. Hands out one pooled connection per operation, so
-/// parallel requests never share a connection; WAL lets readers run while one writer commits.
+/// The embedded SQLite database holding the store's metadata. Lends one connection of its own pool per operation
+/// (<see cref="MetadataConnection"/>, which keeps its statements prepared), so parallel requests never share a
+/// connection; WAL lets readers run while one writer commits.
 /// </summary>
 /// <remarks>
 /// Writers in this process queue on an async gate before they ask SQLite for its write lock. Left to SQLite alone,
@@ -94,6 +96,9 @@ internal sealed class MetadataDatabase : IMetadata, IDisposable
     // Writers queue inside SQLite for up to this long before a request fails with "database is locked".
     private const int BusyTimeoutMilliseconds = 10_000;
 
+    // Open connections kept for the next operation; more may be open at once, and close when they come back.
+    private const int MaxIdleConnections = 16;
+
     private static readonly Lazy<bool> NativeLibrary = new(() =>
     {
         SQLitePCL.Batteries_V2.Init();
@@ -104,6 +109,8 @@ internal sealed class MetadataDatabase : IMetadata, IDisposable
     private readonly SemaphoreSlim writeGate = new(1, 1);
     private readonly string path;
     private readonly Disk.FolderFlushes logFlushes;
+    private readonly ConcurrentStack<MetadataConnection> idle = new();
+    private bool disposed;
 
     public MetadataDatabase(string path)
     {
@@ -115,7 +122,8 @@ internal sealed class MetadataDatabase : IMetadata, IDisposable
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
-            Pooling = true,
+            // The pool is ours (idle): a connection stays open with its prepared statements, and closes for real.
+            Pooling = false,
         }.ToString();
         CreateSchema();
         Cache = new ReadCache(connectionString, BusyTimeoutMilliseconds);
@@ -124,27 +132,72 @@ internal sealed class MetadataDatabase : IMetadata, IDisposable
     /// <summary>Answers of reads outside units of work, valid until anything commits.</summary>
     public ReadCache Cache { get; }
 
-    /// <summary>Opens a connection for one operation; dispose it to return it to the pool.</summary>
-    public async ValueTask<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Lends an open connection for one operation, from the pool or newly opened; give it back with
+    /// <see cref="Return"/>. Its settings (busy timeout, synchronous) were made once, when it was opened.
+    /// </summary>
+    public MetadataConnection Rent()
     {
+        if (idle.TryPop(out var pooled))
+        {
+            return pooled;
+        }
+
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed), this);
         var connection = new SqliteConnection(connectionString);
         try
         {
-            await connection.OpenAsync(cancellationToken);
+            connection.Open();
 
-            // The C call, not "PRAGMA busy_timeout": no statement to parse on every open of a pooled connection.
-            var result = SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, BusyTimeoutMilliseconds);
-            if (result != SQLitePCL.raw.SQLITE_OK)
+            // C calls, not PRAGMA statements: nothing to parse.
+            Check(SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, BusyTimeoutMilliseconds), "sqlite3_busy_timeout");
+
+            // Its commits write the log without waiting for the disk; SyncAsync waits, once for every commit before it.
+            if (DefersSync)
             {
-                throw new SqliteException($"sqlite3_busy_timeout failed ({result}).", result);
+                Check(SQLitePCL.raw.sqlite3_exec(connection.Handle, "PRAGMA synchronous = NORMAL;"), "PRAGMA synchronous");
             }
 
-            return connection;
+            return new MetadataConnection(connection);
         }
         catch
         {
-            await connection.DisposeAsync();
+            connection.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Takes back a connection lent by <see cref="Rent"/>. It is kept open for the next operation unless the pool is
+    /// full, the database is disposed, or it cannot be trusted (still in a transaction after an error): then it is
+    /// closed.
+    /// </summary>
+    public void Return(MetadataConnection connection)
+    {
+        if (connection.EndLease() && !Volatile.Read(ref disposed) && idle.Count < MaxIdleConnections)
+        {
+            idle.Push(connection);
+
+            // Dispose may have drained the pool between the check and the push.
+            if (!Volatile.Read(ref disposed) || !idle.TryPop(out var late))
+            {
+                return;
+            }
+
+            connection = late;
+        }
+
+        connection.Dispose();
+    }
+
+    /// <summary>The number of open connections waiting in the pool (for tests).</summary>
+    internal int IdleConnections => idle.Count;
+
+    private static void Check(int result, string call)
+    {
+        if (result != SQLitePCL.raw.SQLITE_OK)
+        {
+            throw new SqliteException($"{call} failed ({result}).", result);
         }
     }
 
@@ -153,7 +206,7 @@ internal sealed class MetadataDatabase : IMetadata, IDisposable
     /// the database's write lock from its first statement, so no other connection, in this process or another,
     /// writes between its reads and its writes. A full database becomes a 507.
     /// </summary>
-    public async ValueTask<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, ValueTask<T>> work, CancellationToken cancellationToken)
+    public async ValueTask<T> WriteAsync<T>(Func<MetadataConnection, SqliteTransaction, ValueTask<T>> work, CancellationToken cancellationToken)
     {
         T result;
         await using (var writer = await BeginWriteAsync(cancellationToken))
@@ -200,7 +253,7 @@ internal sealed class MetadataDatabase : IMetadata, IDisposable
     }
 
     /// <summary>Runs statements of a write transaction; a database that cannot grow is out of space (507).</summary>
-    public static async ValueTask<T> RunAsync<T>(Func<SqliteConnection, SqliteTransaction, ValueTask<T>> work, SqliteConnection connection, SqliteTransaction transaction)
+    public static async ValueTask<T> RunAsync<T>(Func<MetadataConnection, SqliteTransaction, ValueTask<T>> work, MetadataConnection connection, SqliteTransaction transaction)
     {
         try
         {
@@ -213,10 +266,17 @@ internal sealed class MetadataDatabase : IMetadata, IDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask<T> ReadAsync<T>(Func<SqliteConnection, SqliteTransaction?, ValueTask<T>> work, CancellationToken cancellationToken)
+    public async ValueTask<T> ReadAsync<T>(Func<MetadataConnection, SqliteTransaction?, ValueTask<T>> work, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        return await work(connection, null);
+        var connection = Rent();
+        try
+        {
+            return await work(connection, null);
+        }
+        finally
+        {
+            Return(connection);
+        }
     }
 
     /// <summary>
@@ -229,30 +289,18 @@ internal sealed class MetadataDatabase : IMetadata, IDisposable
     public async ValueTask<Writer> BeginWriteAsync(CancellationToken cancellationToken)
     {
         await writeGate.WaitAsync(cancellationToken);
-        SqliteConnection? connection = null;
+        MetadataConnection? connection = null;
         try
         {
-            connection = await OpenAsync(cancellationToken);
-
-            // Its commits write the log without waiting for the disk; SyncAsync waits, once for every commit before
-            // it. (Set on each write: a pooled connection may have been opened elsewhere, and readers never commit.)
-            if (DefersSync)
-            {
-                var result = SQLitePCL.raw.sqlite3_exec(connection.Handle, "PRAGMA synchronous = NORMAL;");
-                if (result != SQLitePCL.raw.SQLITE_OK)
-                {
-                    throw new SqliteException($"PRAGMA synchronous failed ({result}).", result);
-                }
-            }
-
-            var transaction = connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
+            connection = Rent();
+            var transaction = connection.Connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
             return new Writer(this, connection, transaction);
         }
         catch (Exception ex)
         {
             if (connection is not null)
             {
-                await connection.DisposeAsync();
+                Return(connection);
             }
 
             writeGate.Release();
@@ -263,12 +311,12 @@ internal sealed class MetadataDatabase : IMetadata, IDisposable
     }
 
     /// <summary>A write transaction holding the database's write lock.</summary>
-    internal sealed class Writer(MetadataDatabase database, SqliteConnection connection, SqliteTransaction transaction) : IAsyncDisposable
+    internal sealed class Writer(MetadataDatabase database, MetadataConnection connection, SqliteTransaction transaction) : IAsyncDisposable
     {
         private bool ended;
         private bool disposed;
 
-        public SqliteConnection Connection => connection;
+        public MetadataConnection Connection => connection;
 
         public SqliteTransaction Transaction => transaction;
 
@@ -315,23 +363,27 @@ internal sealed class MetadataDatabase : IMetadata, IDisposable
             }
             catch (SqliteException)
             {
-                // A failed commit may have rolled back already; the connection is closed either way.
+                // A failed commit may have rolled back already; a connection still in a transaction is closed.
             }
             finally
             {
                 await transaction.DisposeAsync();
-                await connection.DisposeAsync();
+                database.Return(connection);
                 database.writeGate.Release();
             }
         }
     }
 
-    /// <summary>Closes the pooled connections, releasing the database file.</summary>
+    /// <summary>Closes the pooled connections, releasing the database file; connections lent out are closed when
+    /// they come back.</summary>
     public void Dispose()
     {
+        Volatile.Write(ref disposed, true);
         Cache.Dispose();
-        using var connection = new SqliteConnection(connectionString);
-        SqliteConnection.ClearPool(connection);
+        while (idle.TryPop(out var connection))
+        {
+            connection.Dispose();
+        }
     }
 
     private void CreateSchema()

@@ -54,9 +54,7 @@ internal static class PropertyRepository
     private static ValueTask<IReadOnlyList<(string Name, DeadProperty Property)>> ReadRowsAsync(IMetadata database, string path, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<(string Name, DeadProperty Property)>>(async (connection, transaction) =>
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "SELECT name, xml FROM properties WHERE path = $p;";
+            var command = connection.Command("SELECT name, xml FROM properties WHERE path = $p;", transaction);
             command.Parameters.AddWithValue("$p", path);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var result = new List<(string, DeadProperty)>();
@@ -79,9 +77,7 @@ internal static class PropertyRepository
         database.ReadAsync(async (connection, transaction) =>
         {
             var wanted = names?.Select(n => n.ToString()).ToHashSet(StringComparer.Ordinal);
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = $"SELECT path, name, xml FROM properties WHERE {Subtree.Below(folder, "path")};";
+            var command = connection.Command($"SELECT path, name, xml FROM properties WHERE {Subtree.Below(folder, "path")};", transaction);
             Subtree.Bind(command.Parameters, folder);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var prefix = folder.IsRoot ? 0 : folder.ToString().Length + 1;
@@ -116,11 +112,11 @@ internal static class PropertyRepository
         {
             foreach (var update in updates)
             {
-                await using var command = connection.CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText = update.Value is null
-                    ? "DELETE FROM properties WHERE path = $p AND name = $n;"
-                    : "INSERT OR REPLACE INTO properties (path, name, xml) VALUES ($p, $n, $x);";
+                var command = connection.Command(
+                    update.Value is null
+                        ? "DELETE FROM properties WHERE path = $p AND name = $n;"
+                        : "INSERT OR REPLACE INTO properties (path, name, xml) VALUES ($p, $n, $x);",
+                    transaction);
                 command.Parameters.AddWithValue("$p", path.ToString());
                 command.Parameters.AddWithValue("$n", update.Name.ToString());
                 if (update.Value is not null)
@@ -193,11 +189,9 @@ internal static class PropertyRepository
         }
     }
 
-    private static async ValueTask ExecuteAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, DavPath path, DavPath? to, CancellationToken cancellationToken)
+    private static async ValueTask ExecuteAsync(MetadataConnection connection, SqliteTransaction transaction, string sql, DavPath path, DavPath? to, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
+        var command = connection.Command(sql, transaction);
         Subtree.Bind(command.Parameters, path);
         if (to is { } destination)
         {
@@ -207,7 +201,7 @@ internal static class PropertyRepository
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async ValueTask InTransactionAsync(IMetadata database, Func<SqliteConnection, SqliteTransaction, ValueTask> work, CancellationToken cancellationToken) =>
+    private static async ValueTask InTransactionAsync(IMetadata database, Func<MetadataConnection, SqliteTransaction, ValueTask> work, CancellationToken cancellationToken) =>
         await database.WriteAsync(async (connection, transaction) =>
         {
             await work(connection, transaction);

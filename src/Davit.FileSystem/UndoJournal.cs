@@ -46,7 +46,7 @@ internal sealed class UndoJournal
     /// Settles every journal file left by units of work that have ended: deleted when the unit committed, undone and
     /// deleted when it did not. Call it holding the write lock, inside its transaction.
     /// </summary>
-    public void Replay(SqliteConnection connection, SqliteTransaction transaction)
+    public void Replay(MetadataConnection connection, SqliteTransaction transaction)
     {
         string[] files;
         try
@@ -116,11 +116,9 @@ internal sealed class UndoJournal
         }
     }
 
-    private static bool IsCommitted(SqliteConnection connection, SqliteTransaction transaction, string id)
+    private static bool IsCommitted(MetadataConnection connection, SqliteTransaction transaction, string id)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT 1 FROM journal WHERE id = $id;";
+        var command = connection.Command("SELECT 1 FROM journal WHERE id = $id;", transaction);
         command.Parameters.AddWithValue("$id", id);
         return command.ExecuteScalar() is not null;
     }
@@ -159,12 +157,14 @@ internal sealed class UndoJournal
         /// Within the committing transaction: records this unit's id, and forgets the ids of units whose files are
         /// gone (with the write lock held, no other file can appear meanwhile).
         /// </summary>
-        public void RecordCommit(SqliteConnection connection, SqliteTransaction transaction)
+        public void RecordCommit(MetadataConnection connection, SqliteTransaction transaction)
         {
             var present = Directory.GetFiles(journal.folder).Select(Path.GetFileName).Where(n => n is not null && IsId(n) && n != id);
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = $"DELETE FROM journal WHERE id NOT IN ({string.Join(',', present.Select(n => $"'{n}'"))}); INSERT INTO journal (id) VALUES ($id);";
+
+            // The list of ids differs at nearly every commit: not kept prepared.
+            var command = connection.OneOff(
+                $"DELETE FROM journal WHERE id NOT IN ({string.Join(',', present.Select(n => $"'{n}'"))}); INSERT INTO journal (id) VALUES ($id);",
+                transaction);
             command.Parameters.AddWithValue("$id", id);
             command.ExecuteNonQuery();
         }
