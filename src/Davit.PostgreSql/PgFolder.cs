@@ -73,23 +73,7 @@ internal sealed class PgFolder(PostgreSqlStore store, PgUnitOfWork? unit, NodeRo
             {
                 any = true;
                 var row = Tree.Read(reader);
-                PreloadedProperties? preloaded = null;
-                if (!properties.IsNone)
-                {
-                    var values = new Dictionary<XName, string>();
-                    if (!reader.IsDBNull(Tree.ColumnCount))
-                    {
-                        var names = reader.GetFieldValue<string[]>(Tree.ColumnCount);
-                        var xml = reader.GetFieldValue<string[]>(Tree.ColumnCount + 1);
-                        for (var i = 0; i < names.Length; i++)
-                        {
-                            values[XName.Get(names[i])] = xml[i];
-                        }
-                    }
-
-                    preloaded = new PreloadedProperties(properties, values);
-                }
-
+                var preloaded = properties.IsNone ? null : PreloadedProperties.Read(reader, Tree.ColumnCount, properties);
                 yield return Store.CreateItem(Scope.InUnit ? Unit : null, row, Path.Append(row.Name), preloaded);
             }
         }
