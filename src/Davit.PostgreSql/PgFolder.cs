@@ -102,7 +102,6 @@ internal sealed class PgFolder(PostgreSqlStore store, PgUnitOfWork? unit, NodeRo
                 var (contentId, _) = await intake.TakeAsync(connection, transaction, cancellationToken);
                 var created = await Tree.InsertAsync(connection, transaction, Row.Id, name, Ticks.From(now), contentId, content.ContentType, cancellationToken)
                     ?? throw Exists(name);
-                await Tree.TouchAsync(connection, transaction, Row.Id, Ticks.From(now), cancellationToken);
                 return created;
             },
             cancellationToken);
@@ -118,7 +117,6 @@ internal sealed class PgFolder(PostgreSqlStore store, PgUnitOfWork? unit, NodeRo
             {
                 await EnsureFolderAsync(connection, transaction, cancellationToken);
                 var created = await Tree.InsertAsync(connection, transaction, Row.Id, name, Ticks.From(now), null, null, cancellationToken) ?? throw Exists(name);
-                await Tree.TouchAsync(connection, transaction, Row.Id, Ticks.From(now), cancellationToken);
                 return created;
             },
             cancellationToken);

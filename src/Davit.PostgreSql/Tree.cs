@@ -90,14 +90,16 @@ internal static class Tree
     public static ValueTask<NodeRow?> GetChildAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long parentId, string name, CancellationToken cancellationToken) =>
         Sql.Command(connection, transaction, $"SELECT {Columns} FROM {From} WHERE n.parent_id = $1 AND n.name = $2").With(parentId).With(name).FirstAsync(Read, cancellationToken);
 
-    /// <summary>Inserts a member; null when the name is taken.</summary>
+    /// <summary>Inserts a member and moves its folder's modification time on (see <see cref="TouchAsync"/>), in one
+    /// statement; null, and nothing changed, when the name is taken.</summary>
     public static ValueTask<NodeRow?> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long parentId, string name, long now, long? contentId, string? contentType, CancellationToken cancellationToken) =>
         Sql.Command(connection, transaction, $"""
             WITH n AS (
                 INSERT INTO nodes (parent_id, name, is_folder, created, modified, content_id, generation, content_type)
                 VALUES ($1, $2, $3 IS NULL, $4, $4, $3, CASE WHEN $3 IS NULL THEN NULL ELSE nextval('generations') END, $5)
                 ON CONFLICT (parent_id, name) DO NOTHING
-                RETURNING *)
+                RETURNING *),
+            t AS (UPDATE nodes SET modified = greatest(modified, $4) WHERE id = $1 AND EXISTS (SELECT 1 FROM n))
             SELECT {Columns} FROM n LEFT JOIN contents c ON c.id = n.content_id
             """).With(parentId).With(name).With(contentId).With(now).With(contentType).FirstAsync(Read, cancellationToken);
 
