@@ -12,6 +12,7 @@ namespace Davit.PostgreSql;
 internal sealed class Database : IAsyncDisposable
 {
     private readonly NpgsqlDataSource source;
+    private readonly NpgsqlDataSource sessions;
     private readonly ILogger logger;
     private int down;
 
@@ -45,7 +46,18 @@ internal sealed class Database : IAsyncDisposable
 
         Host = builder.Host ?? "localhost";
         Name = builder.Database ?? builder.Username ?? "postgres";
+        // A pooled connection is normally reset when it is given back (one statement of seven commands, sent with
+        // the next use). Measured on a small GET or PROPFIND (log_min_duration_statement = 0, 2026-11-30), that reset
+        // took 0.1-0.3 ms in the backend against 0.01-0.08 ms for the store's own statements, once per statement,
+        // because every read outside a unit of work takes its own connection. The store's statements leave nothing
+        // in the session to reset: settings are transaction-local (SET LOCAL, set_config(..., true)), the temporary
+        // table of a COPY is dropped at commit, advisory locks are transaction-scoped. The two exceptions, the
+        // session-level advisory locks of an upload writer and of a migration, take their connections from a second
+        // pool that keeps the reset (OpenSessionAsync), so that a lock whose unlock failed is still released.
+        var resetting = builder.ConnectionString;
+        builder.NoResetOnClose = true;
         source = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+        sessions = new NpgsqlDataSourceBuilder(resetting).Build();
         this.logger = logger;
     }
 
@@ -60,11 +72,18 @@ internal sealed class Database : IAsyncDisposable
 
     /// <summary>Opens a connection of the pool.</summary>
     /// <exception cref="StoreException"><see cref="StoreError.Unavailable"/>.</exception>
-    public async ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    public ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(source, cancellationToken);
+
+    /// <summary>Opens a connection for work that leaves state in the session (a session-level advisory lock), from a
+    /// pool that resets each connection when it is given back.</summary>
+    /// <exception cref="StoreException"><see cref="StoreError.Unavailable"/>.</exception>
+    public ValueTask<NpgsqlConnection> OpenSessionAsync(CancellationToken cancellationToken) => OpenAsync(sessions, cancellationToken);
+
+    private async ValueTask<NpgsqlConnection> OpenAsync(NpgsqlDataSource from, CancellationToken cancellationToken)
     {
         try
         {
-            var connection = await source.OpenConnectionAsync(cancellationToken);
+            var connection = await from.OpenConnectionAsync(cancellationToken);
             Recovered();
             return connection;
         }
@@ -97,6 +116,7 @@ internal sealed class Database : IAsyncDisposable
             if (SqlErrors.IsConnectionFailure(exception))
             {
                 source.Clear();
+                sessions.Clear();
             }
 
             if (Interlocked.Exchange(ref down, 1) == 0)
@@ -129,5 +149,9 @@ internal sealed class Database : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => source.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await source.DisposeAsync();
+        await sessions.DisposeAsync();
+    }
 }

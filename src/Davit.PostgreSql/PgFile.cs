@@ -59,17 +59,17 @@ internal sealed class PgFile(PostgreSqlStore store, PgUnitOfWork? unit, NodeRow 
                     throw new StoreException(StoreError.ChangedMeanwhile, $"'{Path}' is no longer the version {expectedETag}.");
                 }
 
+                // One statement points the node at the new version, hands the old one to the sweep and returns the
+                // row as it is now: the write lock is held for every round trip, so a write makes as few as it can.
                 var (contentId, _) = await intake.TakeAsync(connection, transaction, cancellationToken);
-                await Sql.Command(connection, transaction, """
-                    UPDATE nodes SET content_id = $2, generation = nextval('generations'), modified = $3, content_type = $4
-                    WHERE id = $1
-                    """).With(Row.Id).With(contentId).With(Ticks.From(now)).With(content.ContentType).RunAsync(cancellationToken);
-                if (current.ContentId is { } old && old != contentId)
-                {
-                    await Contents.ReleaseAsync(connection, transaction, old, now, cancellationToken);
-                }
-
-                return await Tree.GetAsync(connection, transaction, Row.Id, cancellationToken) ?? throw Gone();
+                return await Sql.Command(connection, transaction, $"""
+                    WITH n AS (
+                        UPDATE nodes SET content_id = $2, generation = nextval('generations'), modified = $3, content_type = $4 WHERE id = $1
+                        RETURNING id, parent_id, name, is_folder, created, modified, content_id, generation, content_type),
+                    g AS ({Contents.ReleaseSql("SELECT $5::bigint WHERE $5::bigint <> $2", "$6")})
+                    SELECT {Tree.Columns} FROM n LEFT JOIN contents c ON c.id = n.content_id
+                    """).With(Row.Id).With(contentId).With(Ticks.From(now)).With(content.ContentType).With(current.ContentId)
+                    .With(Ticks.From(now + Contents.ReleaseGrace)).FirstAsync(Tree.Read, cancellationToken) ?? throw Gone();
             },
             cancellationToken);
     }

@@ -73,23 +73,7 @@ internal sealed class PgFolder(PostgreSqlStore store, PgUnitOfWork? unit, NodeRo
             {
                 any = true;
                 var row = Tree.Read(reader);
-                PreloadedProperties? preloaded = null;
-                if (!properties.IsNone)
-                {
-                    var values = new Dictionary<XName, string>();
-                    if (!reader.IsDBNull(Tree.ColumnCount))
-                    {
-                        var names = reader.GetFieldValue<string[]>(Tree.ColumnCount);
-                        var xml = reader.GetFieldValue<string[]>(Tree.ColumnCount + 1);
-                        for (var i = 0; i < names.Length; i++)
-                        {
-                            values[XName.Get(names[i])] = xml[i];
-                        }
-                    }
-
-                    preloaded = new PreloadedProperties(properties, values);
-                }
-
+                var preloaded = properties.IsNone ? null : PreloadedProperties.Read(reader, Tree.ColumnCount, properties);
                 yield return Store.CreateItem(Scope.InUnit ? Unit : null, row, Path.Append(row.Name), preloaded);
             }
         }
@@ -118,7 +102,6 @@ internal sealed class PgFolder(PostgreSqlStore store, PgUnitOfWork? unit, NodeRo
                 var (contentId, _) = await intake.TakeAsync(connection, transaction, cancellationToken);
                 var created = await Tree.InsertAsync(connection, transaction, Row.Id, name, Ticks.From(now), contentId, content.ContentType, cancellationToken)
                     ?? throw Exists(name);
-                await Tree.TouchAsync(connection, transaction, Row.Id, Ticks.From(now), cancellationToken);
                 return created;
             },
             cancellationToken);
@@ -134,7 +117,6 @@ internal sealed class PgFolder(PostgreSqlStore store, PgUnitOfWork? unit, NodeRo
             {
                 await EnsureFolderAsync(connection, transaction, cancellationToken);
                 var created = await Tree.InsertAsync(connection, transaction, Row.Id, name, Ticks.From(now), null, null, cancellationToken) ?? throw Exists(name);
-                await Tree.TouchAsync(connection, transaction, Row.Id, Ticks.From(now), cancellationToken);
                 return created;
             },
             cancellationToken);

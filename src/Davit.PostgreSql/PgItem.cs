@@ -16,7 +16,8 @@ internal abstract class PgItem(PostgreSqlStore store, PgUnitOfWork? unit, NodeRo
 
     internal NodeRow Row { get; set; } = row;
 
-    internal PreloadedProperties? Preloaded { get; init; }
+    /// <summary>The dead properties read with the node, if any; forgotten once this item changes them.</summary>
+    internal PreloadedProperties? Preloaded { get; set; }
 
     public string Name => Path.Name;
 
@@ -78,6 +79,7 @@ internal abstract class PgItem(PostgreSqlStore store, PgUnitOfWork? unit, NodeRo
                 return 0;
             },
             cancellationToken);
+        Preloaded = null;
     }
 
     public async ValueTask SetModifiedAsync(DateTimeOffset modifiedUtc, CancellationToken cancellationToken)

@@ -120,7 +120,7 @@ public sealed partial class PostgreSqlStore : IDavStore, IContentStaging, IState
 
             meta = await Database.GuardAsync(async () =>
             {
-                await using var connection = await Database.OpenAsync(cancellationToken);
+                await using var connection = await Database.OpenSessionAsync(cancellationToken);
                 await Schema.MigrateAsync(connection, logger, cancellationToken);
                 var values = await Sql.Command(connection, null, "SELECT key, value FROM davit_meta")
                     .ListAsync(r => (Key: r.GetString(0), Value: r.GetString(1)), cancellationToken);
@@ -154,8 +154,12 @@ public sealed partial class PostgreSqlStore : IDavStore, IContentStaging, IState
         var unit = UnitOf(context);
         ISqlScope scope = unit is not null ? unit : Auto;
         var segments = path.Segments.ToArray();
-        var row = await scope.ReadAsync((connection, transaction) => Tree.ResolveAsync(connection, transaction, segments, cancellationToken), cancellationToken);
-        return row is null ? null : CreateItem(unit, row, path, null);
+        // Outside a unit of work (GET, PROPFIND, and the look-ups before a write) the node comes with its dead
+        // properties: a PROPFIND then needs no statement of its own for them. Inside one they are read when asked,
+        // so that they are what the unit's transaction sees at that moment.
+        var found = await scope.ReadAsync(
+            (connection, transaction) => Tree.ResolveAsync(connection, transaction, segments, withProperties: unit is null, cancellationToken), cancellationToken);
+        return found is null ? null : CreateItem(unit, found.Row, path, found.Properties);
     }
 
     /// <inheritdoc />

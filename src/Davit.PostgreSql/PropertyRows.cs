@@ -61,6 +61,24 @@ internal static class PropertyRows
 /// answers from them without another query.</summary>
 internal sealed class PreloadedProperties(PropertySelection selection, Dictionary<XName, string> values)
 {
+    /// <summary>The properties of <paramref name="selection"/> from two columns (names, values) aggregated by
+    /// <c>array_agg</c>, null when the node has none, starting at <paramref name="ordinal"/>.</summary>
+    public static PreloadedProperties Read(NpgsqlDataReader reader, int ordinal, PropertySelection selection)
+    {
+        var values = new Dictionary<XName, string>();
+        if (!reader.IsDBNull(ordinal))
+        {
+            var names = reader.GetFieldValue<string[]>(ordinal);
+            var xml = reader.GetFieldValue<string[]>(ordinal + 1);
+            for (var i = 0; i < names.Length; i++)
+            {
+                values[XName.Get(names[i])] = xml[i];
+            }
+        }
+
+        return new PreloadedProperties(selection, values);
+    }
+
     /// <summary>The stored properties among <paramref name="names"/> (all when null), or null when the listing did
     /// not fetch them all.</summary>
     public IReadOnlyList<DeadProperty>? TryGet(IReadOnlyCollection<XName>? names)

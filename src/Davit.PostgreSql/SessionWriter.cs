@@ -39,7 +39,7 @@ internal sealed class SessionWriter : IAsyncDisposable
     /// <exception cref="StoreException"><see cref="StoreError.Busy"/> when another writer, on any node, holds it.</exception>
     public static async ValueTask<SessionWriter> OpenAsync(PostgreSqlStore store, UploadSession session, CancellationToken cancellationToken)
     {
-        var connection = await store.Database.OpenAsync(cancellationToken);
+        var connection = await store.Database.OpenSessionAsync(cancellationToken);
         try
         {
             var leased = await store.Database.GuardAsync(async () =>
