@@ -60,8 +60,9 @@ internal sealed class Utf8MultistatusXmlWriter : XmlWriter
     /// <summary>Bytes written and not yet taken.</summary>
     public int Length => length;
 
-    /// <summary>The size of the buffer (it grows for a large element and is not shrunk).</summary>
-    public int Capacity => buffer.Length;
+    /// <summary>The size of the larger buffer, its own or the standard writer's (each grows for a large element and
+    /// is not shrunk).</summary>
+    public int Capacity => Math.Max(buffer.Length, handedBuffer.Capacity);
 
     public override WriteState WriteState =>
         failed || handed?.WriteState == WriteState.Error ? WriteState.Error : startTagOpen ? WriteState.Element : open.Count > 0 ? WriteState.Content : WriteState.Start;
