@@ -17,6 +17,10 @@ internal static class Listing
     public static IEnumerable<FileSystemInfo> Entries(string directory) =>
         new DirectoryInfo(directory).EnumerateFileSystemInfos("*", Options);
 
+    /// <summary>The names of the entries of <paramref name="directory"/>, without looking at any entry (no stat).</summary>
+    public static IEnumerable<string> Names(string directory) =>
+        new System.IO.Enumeration.FileSystemEnumerable<string>(directory, static (ref entry) => entry.FileName.ToString(), Options);
+
     /// <summary>True when <paramref name="entry"/> is a symbolic link (or another reparse point).</summary>
     public static bool IsLink(FileSystemInfo entry) => (entry.Attributes & FileAttributes.ReparsePoint) != 0;
 }

@@ -106,11 +106,65 @@ internal static partial class LinkFreeLookup
             return LookupOutcome.Unknown;
         }
 
-        if (result != 0)
+        return result != 0 ? Failed() : Describe(buffer, out stat);
+    }
+
+    /// <summary>Opens the real folder <paramref name="folder"/> (a path, not followed further) so that its entries can
+    /// be looked up by name with <see cref="TryStatAt"/>, each without walking the whole path again; -1 when it
+    /// cannot be (no support, or an error): then look them up the usual way.</summary>
+    public static int OpenFolder(string folder)
+    {
+        if (!supported)
         {
-            return Failed();
+            return -1;
         }
 
+        try
+        {
+            int descriptor;
+            do
+            {
+                descriptor = Open(folder, (int)(OPath | OCloexec));
+            }
+            while (descriptor < 0 && Marshal.GetLastPInvokeError() == Eintr);
+
+            return descriptor;
+        }
+        catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
+        {
+            supported = false;
+            return -1;
+        }
+    }
+
+    /// <summary>Closes what <see cref="OpenFolder"/> opened.</summary>
+    public static void CloseFolder(int descriptor)
+    {
+        if (descriptor >= 0)
+        {
+            _ = Close(descriptor);
+        }
+    }
+
+    /// <summary>Looks up the entry <paramref name="name"/> of a folder opened with <see cref="OpenFolder"/>, without
+    /// following it: <see cref="LookupOutcome.Unknown"/> when it is a link (or on an error), to be judged the slow way.</summary>
+    public static unsafe LookupOutcome TryStatAt(int folder, string name, out EntryStat stat)
+    {
+        stat = default;
+        var buffer = stackalloc byte[StatxSize];
+        int result;
+        do
+        {
+            result = Statx(folder, name, AtSymlinkNoFollow, StatxBasicStats, buffer);
+        }
+        while (result < 0 && Marshal.GetLastPInvokeError() == Eintr);
+
+        return result != 0 ? Failed() : Describe(buffer, out stat);
+    }
+
+    private static unsafe LookupOutcome Describe(byte* buffer, out EntryStat stat)
+    {
+        stat = default;
         var mode = *(ushort*)(buffer + 28) & 0xF000;
         if (mode == 0xA000)
         {
@@ -161,6 +215,9 @@ internal static partial class LinkFreeLookup
 
     [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static unsafe partial long Syscall(long number, int directory, string path, OpenHow* how, nuint size);
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int Close(int descriptor);

@@ -9,6 +9,8 @@ namespace Davit.Locking;
 /// <summary>Writes DAV:activelock and DAV:supportedlock (RFC 4918 §14.1, §15.8, §15.10).</summary>
 internal static class LockXml
 {
+    private static readonly string[] Scopes = ["exclusive", "shared"];
+
     /// <param name="xml">Where to write.</param>
     /// <param name="active">The lock.</param>
     /// <param name="context">The request.</param>
@@ -49,7 +51,7 @@ internal static class LockXml
 
     public static void WriteSupportedLock(XmlWriter xml)
     {
-        foreach (var scope in new[] { "exclusive", "shared" })
+        foreach (var scope in Scopes)
         {
             xml.WriteStartElement(DavNames.Prefix, "lockentry", DavNames.Namespace);
             WriteWrapped(xml, "lockscope", scope);

@@ -7,7 +7,8 @@ namespace Davit.Xml;
 /// processing instructions) with the characters XML 1.0 cannot carry shown as U+FFFD (<see cref="XmlChars"/>). The
 /// inner writer checks characters and throws on such a one, which in a streamed 207 would end the document halfway;
 /// what reaches a response is a store's (names made on disk, dead properties and lock owners set by an application),
-/// so every response body goes through this writer and no stored value can break one.
+/// so every response body goes through this writer (a 207's through <see cref="Utf8MultistatusXmlWriter"/>, which hands
+/// it every text holding a character that might need replacing) and no stored value can break one.
 /// </summary>
 /// <param name="inner">The writer to write to.</param>
 /// <param name="surrogatesOnly">Replace only surrogates that are not half of a pair (for an inner writer that does not

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using System.Xml;
 using System.Xml.Linq;
 using Davit.Engine;
@@ -9,13 +8,14 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace Davit.Xml;
 
 /// <summary>
-/// Streams a 207 Multi-Status body (RFC 4918 §13). The XmlWriter writes synchronously into a small buffer that is
+/// Streams a 207 Multi-Status body (RFC 4918 §13). The XmlWriter (<see cref="Utf8MultistatusXmlWriter"/>) writes
+/// synchronously into a small buffer that is
 /// drained to the response asynchronously after each response element, so a listing of any size is sent as it is
 /// produced and never held whole in memory (and Kestrel never sees synchronous I/O). Text a store holds goes out with
 /// what XML cannot carry replaced (<see cref="CarryingXmlWriter"/>), so no stored name or value ends a 207 halfway.
 /// </summary>
 /// <remarks>
-/// The XmlWriter and its buffer are reused from one 207 to the next (<see cref="Output"/>): a PROPFIND Depth 0 answer
+/// The XmlWriter and its buffer are reused from one 207 to the next: a PROPFIND Depth 0 answer
 /// is under a kilobyte, and building a writer with its buffers for each one cost more than writing it. A writer goes
 /// back only after a document it wrote was completed; one left halfway by a failure is dropped.
 /// </remarks>
@@ -30,18 +30,20 @@ internal sealed class MultistatusWriter : IDisposable
     private static readonly string Ok = $"HTTP/1.1 200 {ReasonPhrases.GetReasonPhrase(200)}";
     private static readonly string NotFound = $"HTTP/1.1 404 {ReasonPhrases.GetReasonPhrase(404)}";
 
-    private static readonly ConcurrentQueue<Output> Idle = new();
+    private static readonly byte[] Declaration = "<?xml version=\"1.0\" encoding=\"utf-8\"?>"u8.ToArray();
+
+    private static readonly ConcurrentQueue<Utf8MultistatusXmlWriter> Idle = new();
     private static int idleCount;
 
     private readonly DavRequest request;
-    private Output? output;
+    private Utf8MultistatusXmlWriter? output;
     private bool completed;
 
-    private MultistatusWriter(DavRequest request, Output output)
+    private MultistatusWriter(DavRequest request, Utf8MultistatusXmlWriter output)
     {
         this.request = request;
         this.output = output;
-        Xml = output.Xml;
+        Xml = output;
     }
 
     /// <summary>The writer for the current response element's content.</summary>
@@ -52,13 +54,13 @@ internal sealed class MultistatusWriter : IDisposable
     {
         request.Response.StatusCode = StatusCodes.Status207MultiStatus;
         request.Response.ContentType = "application/xml; charset=utf-8";
-        var output = Idle.TryDequeue(out var idle) ? idle : new Output();
+        var output = Idle.TryDequeue(out var idle) ? idle : new Utf8MultistatusXmlWriter();
         if (idle is not null)
         {
             Interlocked.Decrement(ref idleCount);
         }
 
-        output.Buffer.Write(Output.Declaration);
+        output.WriteRawBytes(Declaration);
         var writer = new MultistatusWriter(request, output);
         writer.Xml.WriteStartElement(DavNames.Prefix, "multistatus", DavNames.Namespace);
         return writer;
@@ -135,7 +137,6 @@ internal sealed class MultistatusWriter : IDisposable
     /// <summary>Sends what has been written so far once enough has accumulated.</summary>
     public ValueTask FlushIfNeededAsync()
     {
-        Xml.Flush();
         return Buffered.Length >= DrainThreshold ? DrainAsync() : ValueTask.CompletedTask;
     }
 
@@ -143,7 +144,6 @@ internal sealed class MultistatusWriter : IDisposable
     public async ValueTask CompleteAsync()
     {
         Xml.WriteEndElement();
-        Xml.Flush();
         completed = true;
         await DrainAsync();
     }
@@ -157,10 +157,10 @@ internal sealed class MultistatusWriter : IDisposable
 
         // A writer left inside a document would start the next one there; a buffer grown by a large answer is not
         // kept idle.
-        var reusable = completed && done.Xml.WriteState != WriteState.Error && done.Buffer.Capacity <= MaxIdleBuffer;
+        var reusable = completed && done.WriteState != WriteState.Error && done.Capacity <= MaxIdleBuffer;
         if (reusable && Interlocked.Increment(ref idleCount) <= MaxIdle)
         {
-            done.Buffer.SetLength(0);
+            done.Clear();
             Idle.Enqueue(done);
             return;
         }
@@ -170,7 +170,7 @@ internal sealed class MultistatusWriter : IDisposable
             Interlocked.Decrement(ref idleCount);
         }
 
-        done.Xml.Dispose();
+        done.Dispose();
     }
 
     /// <summary>"HTTP/1.1 404 Not Found".</summary>
@@ -181,7 +181,7 @@ internal sealed class MultistatusWriter : IDisposable
         _ => $"HTTP/1.1 {statusCode} {ReasonPhrases.GetReasonPhrase(statusCode)}",
     };
 
-    private MemoryStream Buffered => (output ?? throw new ObjectDisposedException(nameof(MultistatusWriter))).Buffer;
+    private Utf8MultistatusXmlWriter Buffered => (output ?? throw new ObjectDisposedException(nameof(MultistatusWriter)));
 
     private async ValueTask DrainAsync()
     {
@@ -191,30 +191,8 @@ internal sealed class MultistatusWriter : IDisposable
             return;
         }
 
-        await request.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), request.Aborted);
+        await request.Response.Body.WriteAsync(buffer.Written, request.Aborted);
         request.BytesSent += buffer.Length;
-        buffer.SetLength(0);
-    }
-
-    /// <summary>An XmlWriter over its buffer, reused for document after document: it writes fragments, so that a
-    /// closed multistatus element leaves it ready for the next, and the XML declaration is written as bytes.</summary>
-    private sealed class Output
-    {
-        public static readonly byte[] Declaration = "<?xml version=\"1.0\" encoding=\"utf-8\"?>"u8.ToArray();
-
-        private static readonly XmlWriterSettings Settings = new()
-        {
-            Encoding = new UTF8Encoding(false),
-            Indent = false,
-            CloseOutput = false,
-            ConformanceLevel = ConformanceLevel.Fragment,
-            NamespaceHandling = NamespaceHandling.OmitDuplicates,
-        };
-
-        public Output() => Xml = new CarryingXmlWriter(XmlWriter.Create(Buffer, Settings));
-
-        public MemoryStream Buffer { get; } = new();
-
-        public XmlWriter Xml { get; }
+        buffer.Clear();
     }
 }

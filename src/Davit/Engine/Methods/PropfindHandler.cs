@@ -37,7 +37,7 @@ internal sealed class PropfindHandler : IReadHandler
         var locks = request.Locks is null ? [] : await request.Locks.FindAsync(item.Path, members, request.Now, request.Aborted);
         var live = new LiveContext(request, locks);
         using var writer = MultistatusWriter.Start(request);
-        await WriteResponseAsync(live, writer, item, propfind);
+        await WriteResponseAsync(live, writer, item, propfind, request.Href(item));
         if (members)
         {
             await WriteMembersAsync(live, writer, (IFolder)item, propfind, Selection(propfind), depth == Depth.Infinity);
@@ -59,8 +59,10 @@ internal sealed class PropfindHandler : IReadHandler
         var readable = ReadFilter.For(request);
         var pending = new Stack<IFolder>();
         pending.Push(folder);
+        var hrefs = new MemberHrefs(request);
         while (pending.TryPop(out var current))
         {
+            hrefs.EnterFolder(current);
             await foreach (var child in current.GetChildrenAsync(selection, request.Aborted))
             {
                 if (!await readable.CanReadAsync(child.Path))
@@ -68,7 +70,7 @@ internal sealed class PropfindHandler : IReadHandler
                     continue;
                 }
 
-                await WriteResponseAsync(live, writer, child, propfind);
+                await WriteResponseAsync(live, writer, child, propfind, hrefs.Of(child));
                 if (recurse && child is IFolder childFolder)
                 {
                     pending.Push(childFolder);
@@ -77,9 +79,9 @@ internal sealed class PropfindHandler : IReadHandler
         }
     }
 
-    private static async ValueTask WriteResponseAsync(LiveContext live, MultistatusWriter writer, IHierarchyItem item, PropfindRequest propfind)
+    private static async ValueTask WriteResponseAsync(LiveContext live, MultistatusWriter writer, IHierarchyItem item, PropfindRequest propfind, string href)
     {
-        writer.BeginResponse(live.Request.Href(item));
+        writer.BeginResponse(href);
         switch (propfind.Kind)
         {
             case PropfindKind.PropName:

@@ -50,6 +50,11 @@ internal abstract class MemoryItem(InMemoryStore store, MemoryNode node, DavPath
             properties = Node.Properties;
         }
 
+        if (properties.IsEmpty)
+        {
+            return ValueTask.FromResult<IReadOnlyList<DeadProperty>>([]);
+        }
+
         // The stored elements are never handed out: the caller may attach or change what it gets.
         IEnumerable<XElement> selected = names is null
             ? properties.Values.OrderBy(e => e.Name.NamespaceName, StringComparer.Ordinal).ThenBy(e => e.Name.LocalName, StringComparer.Ordinal)
